@@ -491,12 +491,14 @@ def _matrix_plan():
 PLACEMENT_HEADER = "id,sponsor_id,placement_id,position,joined"
 
 
+@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_unknown_placement_parent(tmp_path):
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,L,2026-01-15",
                "C,A,NOPE,R,2026-02-01", "D,A,,,2026-02-10"]
     rejected(tmp_path, plan=_binary_plan(), network=network, which="network", line=4, value="NOPE")
 
 
+@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_binary_position_taken_twice(tmp_path):
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,L,2026-01-15",
                "C,A,A,L,2026-02-01", "D,A,,,2026-02-10"]
@@ -504,12 +506,14 @@ def test_binary_position_taken_twice(tmp_path):
              line=4, value=["L", "A", "C"])
 
 
+@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_binary_bad_position(tmp_path):
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,X,2026-01-15",
                "C,A,,,2026-02-01", "D,A,,,2026-02-10"]
     rejected(tmp_path, plan=_binary_plan(), network=network, which="network", line=3, value="X")
 
 
+@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_matrix_more_than_width_children(tmp_path):
     # width 2: position 3 under A does not exist
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,1,2026-01-15",
@@ -517,6 +521,7 @@ def test_matrix_more_than_width_children(tmp_path):
     rejected(tmp_path, plan=_matrix_plan(), network=network, which="network", line=5, value="3")
 
 
+@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_matrix_position_taken_twice(tmp_path):
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,1,2026-01-15",
                "C,A,A,1,2026-02-01", "D,A,,,2026-02-10"]
@@ -662,13 +667,13 @@ def test_plan_leg_rank_not_defined(tmp_path):
 @pytest.mark.parametrize(
     "bonus, json_path",
     [
-        ({"name": "diff", "type": "stairstep", "base": "amount",
+        pytest.param({"name": "diff", "type": "stairstep", "base": "amount",
           "steps": [{"rank": "Associate", "rate": "3%"}, {"rank": "Emperor", "rate": "6%"}]},
-         "bonuses[1].steps[1].rank"),
-        ({"name": "diff", "type": "stairstep", "base": "amount",
+         "bonuses[1].steps[1].rank", marks=pytest.mark.xfail(strict=True, reason="stairstep lands with issue 4")),
+        pytest.param({"name": "diff", "type": "stairstep", "base": "amount",
           "steps": [{"rank": "Associate", "rate": "3%"}],
           "breakaway": {"rank": "Emperor", "generations": ["5%"]}},
-         "bonuses[1].breakaway.rank"),
+         "bonuses[1].breakaway.rank", marks=pytest.mark.xfail(strict=True, reason="stairstep lands with issue 4")),
         ({"name": "lvl2", "type": "unilevel", "base": "amount", "rates": ["1%"],
           "levels_by_rank": {"Emperor": 1}},
          "bonuses[1].levels_by_rank"),

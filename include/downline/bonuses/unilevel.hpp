@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// `unilevel`: level rates up the sponsor tree (SPEC §5.1).
+#pragma once
+
+#include <memory>
+
+#include "downline/bonus.hpp"
+#include "downline/detail/levels.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+/**
+ * Pays rates[k-1] of each sale line's base to the buyer's level-k sponsor upline, with
+ * compression none/dynamic, paid_on all/active and levels_by_rank.
+ * O(members × levels) without explanations; O(lines × levels) with them.
+ */
+class unilevel_bonus : public bonus {
+ public:
+  static std::shared_ptr<bonus> from_config(const config_node& node, const bonus_context& ctx);
+  void evaluate(const period_input& in, bonus_result& out) const override;
+
+ private:
+  bool on_volume_ = false;
+  detail::level_rules rules_;
+};
+
+/// Reads `base`: "amount" (false) or "volume" (true).
+bool read_base_is_volume(const config_node& node);
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// Run one period: aggregate → ranks → bonuses → round → cap → result (SPEC §4–§8).
+#pragma once
+
+#include <optional>
+
+#include "downline/date.hpp"
+#include "downline/ledger.hpp"
+#include "downline/network.hpp"
+#include "downline/plan.hpp"
+#include "downline/result.hpp"
+#include "downline/state.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+struct run_options {
+  /// Only lines dated in this month count; then every line needs a date.
+  std::optional<period_month> period;
+  /// Keep explanation lines (SPEC §8 lines.csv); costs memory per contribution.
+  bool explain = false;
+  /// Carry from the previous period (binary bonuses); every entry must name a member of
+  /// the network and a binary bonus of the plan.
+  const carry_state* state_in = nullptr;
+};
+
+/**
+ * Evaluates `rules` over one period of `sales` on `net`. Deterministic. Throws input_error
+ * when the ledger does not fit the plan (too many decimals, undated lines with a period)
+ * and overflow_error when a sum leaves the fixed-point range.
+ *
+ *     auto r = run(plan::from_file("plan.json"), net, sales, {});
+ *     for (auto& p : r.payouts) std::cout << net.id(p.member) << ' ' << p.amount << '\n';
+ */
+result run(const plan& rules, const network& net, const ledger& sales, const run_options& options = {});
+
+DOWNLINE_END_NAMESPACE

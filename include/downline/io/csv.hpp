@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// Streaming CSV reading (RFC 4180 quoting, CRLF, BOM) with line numbers for messages.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "downline/base.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+/**
+ * Reads a CSV file a block at a time; a row's fields are views valid until the next `next()`.
+ *
+ *     csv_reader csv("network.csv");
+ *     int id = csv.require_column("id");
+ *     while (csv.next()) use(csv.field(id), csv.line());
+ *
+ * Blank lines are skipped. A row whose field count differs from the header's is an error.
+ * Errors throw input_error "<file>:<line>: <what> '<value>'". Memory: one block plus the
+ * longest row. Time: O(bytes).
+ */
+class csv_reader {
+ public:
+  /// Opens `path` and reads the header row; an empty file or one without a header is an error.
+  explicit csv_reader(const std::filesystem::path& path);
+  ~csv_reader();
+  csv_reader(const csv_reader&) = delete;
+  csv_reader& operator=(const csv_reader&) = delete;
+
+  /// The file name as given, for messages.
+  const std::string& source() const noexcept { return source_; }
+  const std::vector<std::string>& header() const noexcept { return header_; }
+  /// The column's index, or -1 when the header lacks it.
+  int column(std::string_view name) const noexcept;
+  /// The column's index; an error naming the file and the column when absent.
+  int require_column(std::string_view name) const;
+
+  /// Moves to the next data row; false at the end of the file.
+  bool next();
+  /// The 1-based line the current row starts on (the header is line 1).
+  std::size_t line() const noexcept { return line_; }
+  /// The current row's field, or "" for column -1.
+  std::string_view field(int column) const noexcept {
+    return column < 0 ? std::string_view() : fields_[static_cast<std::size_t>(column)];
+  }
+
+  /// Throws input_error "<file>:<line>: <what> '<value>'" for the current row.
+  [[noreturn]] void fail(std::string_view what, std::string_view value) const;
+
+ private:
+  bool read_row();
+  bool fill();  // reads more bytes after compacting; false at end of file
+  void split_simple(const char* begin, const char* end);
+  bool split_quoted(std::size_t& consumed);  // false when the row runs past the buffer
+
+  std::string source_;
+  std::FILE* file_ = nullptr;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0, end_ = 0;  // unread bytes are buffer_[begin_, end_)
+  bool eof_ = false;
+  std::size_t line_ = 0, next_line_ = 1;
+  std::vector<std::string> header_;
+  std::vector<std::string_view> fields_;
+  std::string scratch_;  // unescaped quoted fields
+};
+
+/// Quotes a CSV field when it needs it (comma, quote, CR or LF), for writers.
+void append_csv_field(std::string& out, std::string_view field);
+
+DOWNLINE_END_NAMESPACE

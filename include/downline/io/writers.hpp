@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+// The CSV outputs of SPEC §8, written into output_file buffers.
+#pragma once
+
+#include "downline/io/output_file.hpp"
+#include "downline/ledger.hpp"
+#include "downline/plan.hpp"
+#include "downline/result.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+/// payouts.csv: member_id,bonus,amount (exactly money_decimals decimals).
+void write_payouts(output_file& out, const result& r, const plan& rules);
+/// ranks.csv: member_id,rank,pv,gv,active — every member, file order.
+void write_ranks(output_file& out, const result& r, const plan& rules);
+/// lines.csv: member_id,bonus,source_member_id,order_id,level,base,rate,amount.
+void write_lines(output_file& out, const result& r, const ledger& sales);
+
+DOWNLINE_END_NAMESPACE

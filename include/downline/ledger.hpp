@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// The sales ledger: columnar sale lines resolved to members.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "downline/network.hpp"
+#include "downline/types.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+enum class sale_kind : std::uint8_t { retail = 0, personal = 1, fee = 2 };
+inline constexpr int sale_kind_count = 3;
+std::string_view to_string(sale_kind kind) noexcept;
+
+/**
+ * One period's (or several periods') sale lines as columns. Amounts are exact millionths
+ * of the currency unit, volumes ten-thousandths of a point; the plan's money_decimals is
+ * checked at run time against the most precise amount seen (`amount_precision`).
+ *
+ *     auto net = network::from_csv("network.csv");
+ *     auto sales = ledger::from_csv("sales.csv", net);
+ */
+class ledger {
+ public:
+  /// Loads sales.csv (SPEC §2) against `net`; every member must exist. O(lines).
+  static ledger from_csv(const std::filesystem::path& path, const network& net);
+
+  std::size_t size() const noexcept { return member_.size(); }
+  const std::string& source() const noexcept { return source_; }
+
+  member_index member(std::size_t i) const noexcept { return member_[i]; }
+  amount_t amount(std::size_t i) const noexcept { return amount_[i]; }
+  volume_t volume(std::size_t i) const noexcept { return volume_[i]; }
+  sale_kind kind(std::size_t i) const noexcept { return static_cast<sale_kind>(kind_[i]); }
+  date_t date(std::size_t i) const noexcept { return date_.empty() ? no_date : date_[i]; }
+  /// The line's order_id, or "" when the ledger has none.
+  std::string_view order_id(std::size_t i) const noexcept {
+    return order_offsets_.empty() ? std::string_view()
+                                  : std::string_view(order_ids_.data() + order_offsets_[i],
+                                                     order_offsets_[i + 1] - order_offsets_[i]);
+  }
+
+  /// Where the first line lacking a date is ("sales.csv:7"), or "" when every line has one.
+  const std::string& first_undated() const noexcept { return first_undated_; }
+
+  /// For each count of significant fractional digits d (0..6) of an amount, where the first
+  /// such amount is and its text ("" when none): checked against the plan's money_decimals.
+  struct precision_witness {
+    std::string where, text;
+  };
+  const std::array<precision_witness, amount_decimals + 1>& amount_precision() const noexcept {
+    return precision_;
+  }
+
+  const std::vector<member_index>& members() const noexcept { return member_; }
+  const std::vector<amount_t>& amounts() const noexcept { return amount_; }
+  const std::vector<volume_t>& volumes() const noexcept { return volume_; }
+
+ private:
+  friend class ledger_builder;
+  std::string source_;
+  std::vector<member_index> member_;
+  std::vector<amount_t> amount_;
+  std::vector<volume_t> volume_;
+  std::vector<std::uint8_t> kind_;
+  std::vector<date_t> date_;  // empty when no line has a date
+  std::string order_ids_;
+  std::vector<std::uint64_t> order_offsets_;  // empty when no order ids
+  std::string first_undated_;
+  std::array<precision_witness, amount_decimals + 1> precision_;
+};
+
+/**
+ * Builds a ledger line by line from text fields (CSV) or from values (arrays).
+ * Every check names the line: `where(line)` is "file:line" or "source row i".
+ */
+class ledger_builder {
+ public:
+  ledger_builder(const network& net, std::string source, bool rows_are_lines = true);
+  void reserve(std::size_t lines);
+  /// Adds a line from text; empty `volume` means "equal to amount", empty `kind` is retail.
+  void add_text(std::string_view member_id, std::string_view amount, std::string_view volume,
+                std::string_view kind, std::string_view date, std::string_view order_id, std::size_t line);
+  /// Adds a line from values (amount in millionths, volume in ten-thousandths).
+  void add_values(std::string_view member_id, amount_t amount, volume_t volume, sale_kind kind, date_t date,
+                  std::string_view order_id, std::size_t line);
+  ledger build() &&;
+
+  std::string location(std::size_t line) const;
+  [[noreturn]] void fail(std::size_t line, std::string_view what, std::string_view value) const;
+
+ private:
+  member_index resolve(std::string_view member_id, std::size_t line) const;
+  void push(member_index m, amount_t amount, volume_t volume, sale_kind kind, date_t date,
+            std::string_view order_id, std::size_t line);
+
+  const network& net_;
+  ledger ledger_;
+  bool rows_are_lines_;
+  bool any_date_ = false, any_order_ = false;
+};
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// The sponsor forest (and raw placement data), members numbered in DFS preorder.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "downline/detail/id_map.hpp"
+#include "downline/types.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+/// A member's position under its placement parent: `L`, `R`, or a matrix slot 1..width.
+using position_t = std::int32_t;
+inline constexpr position_t no_position = 0;
+inline constexpr position_t position_left = -1;
+inline constexpr position_t position_right = -2;
+
+/**
+ * The sponsor tree of one company: a forest. Members are numbered in DFS preorder (roots
+ * in file order, children in file order), so a member's subtree is the index range
+ * [m, subtree_end(m)), its parent has a smaller index, and bottom-up passes are one reverse
+ * sweep without recursion. The file (row) order is kept for outputs.
+ *
+ *     auto net = network::from_csv("network.csv");
+ *     member_index m = net.find("A17");
+ *     for (member_index u = net.parent(m); u != none; u = net.parent(u)) ...
+ */
+class network {
+ public:
+  /// Loads network.csv (SPEC §2). Throws input_error / network_error naming file, line, value.
+  /// O(rows); memory O(rows).
+  static network from_csv(const std::filesystem::path& path);
+
+  std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(parent_.size()); }
+  /// Name used in messages: the file path, or "arrays".
+  const std::string& source() const noexcept { return source_; }
+
+  std::string_view id(member_index m) const noexcept { return ids_.id(row_[m]); }
+  /// The member with this id, or `none`.
+  member_index find(std::string_view id) const noexcept {
+    auto r = ids_.find(id);
+    return r == none ? none : member_at_row_[r];
+  }
+  void prefetch(std::string_view id) const noexcept { ids_.prefetch(id); }
+
+  member_index parent(member_index m) const noexcept { return parent_[m]; }
+  /// One past the last member of m's subtree.
+  member_index subtree_end(member_index m) const noexcept { return end_[m]; }
+  /// The member's 0-based row in the input (file order).
+  std::uint32_t row(member_index m) const noexcept { return row_[m]; }
+  member_index member_at_row(std::uint32_t r) const noexcept { return member_at_row_[r]; }
+  /// Where the member came from, for messages ("network.csv:12" or "arrays row 11").
+  std::string where(member_index m) const;
+
+  date_t joined(member_index m) const noexcept { return joined_[m]; }
+  bool has_joined() const noexcept { return has_joined_; }
+  member_index placement_parent(member_index m) const noexcept { return placement_parent_[m]; }
+  position_t position(member_index m) const noexcept { return position_[m]; }
+  bool has_placement() const noexcept { return has_placement_; }
+
+  const std::vector<member_index>& parents() const noexcept { return parent_; }
+  const std::vector<member_index>& subtree_ends() const noexcept { return end_; }
+
+  /// Calls f(child) for each sponsored member of m, in file order. O(children).
+  template <class F>
+  void for_each_child(member_index m, F&& f) const {
+    for (member_index c = m + 1; c < end_[m]; c = end_[c]) f(c);
+  }
+
+ private:
+  friend class network_builder;
+  std::string source_;
+  bool rows_are_lines_ = true;  // CSV: where() says "file:line"; arrays: "source row i"
+  detail::id_map ids_;          // ids in row order
+  std::vector<std::uint32_t> row_, member_at_row_, line_;
+  std::vector<member_index> parent_, end_, placement_parent_;
+  std::vector<date_t> joined_;
+  std::vector<position_t> position_;
+  bool has_joined_ = false, has_placement_ = false;
+};
+
+/**
+ * Builds a network from rows in any order: the CSV loader and the array constructors of
+ * the C and Python APIs go through it.
+ *
+ *     network_builder b("arrays", false);
+ *     b.add("A", "", "", "", "", 0);
+ *     b.add("B", "A", "", "", "", 1);
+ *     network net = std::move(b).build();
+ */
+class network_builder {
+ public:
+  /// `rows_are_lines`: locations are "source:line" (CSV) rather than "source row i" (arrays).
+  explicit network_builder(std::string source, bool rows_are_lines = true);
+  void reserve(std::size_t rows);
+  /// Adds one member; `line` is its CSV line (or array index). Checks the id and date now,
+  /// the sponsor and placement parent at build().
+  void add(std::string_view id, std::string_view sponsor_id, std::string_view placement_id,
+           std::string_view position, std::string_view joined, std::size_t line);
+  void set_has_joined(bool v) noexcept { has_joined_ = v; }
+  /// Resolves sponsors, rejects cycles, numbers members in DFS preorder. O(rows).
+  network build() &&;
+
+ private:
+  [[noreturn]] void fail(std::size_t line, std::string_view what, std::string_view value) const;
+  std::string location(std::size_t line) const;
+
+  std::string source_;
+  bool rows_are_lines_;
+  bool has_joined_ = false, has_placement_ = false;
+  detail::id_map ids_;
+  std::string refs_;  // sponsor and placement ids, resolved at build()
+  std::vector<std::uint64_t> sponsor_ref_, placement_ref_;  // (offset << 8 | length), or ~0
+  std::vector<std::uint32_t> line_;
+  std::vector<date_t> joined_;
+  std::vector<position_t> position_;
+};
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#include "downline/bonuses/unilevel.hpp"
+
+#include <string>
+
+#include "downline/error.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+bool read_base_is_volume(const config_node& node) {
+  auto base = node.get("base");
+  if (!base) return false;
+  std::string s = base->as_string();
+  if (s == "volume") return true;
+  if (s != "amount") base->fail("base must be amount or volume");
+  return false;
+}
+
+std::shared_ptr<bonus> unilevel_bonus::from_config(const config_node& node, const bonus_context& ctx) {
+  node.allow_keys({DOWNLINE_COMMON_BONUS_KEYS, "base", "rates", "compression", "paid_on", "levels_by_rank"});
+  auto b = std::make_shared<unilevel_bonus>();
+  b->on_volume_ = read_base_is_volume(node);
+  b->rules_ = detail::level_rules::from_config(node, ctx);
+  return b;
+}
+
+void unilevel_bonus::evaluate(const period_input& in, bonus_result& out) const {
+  const std::uint32_t n = in.net.size();
+  const qualification& q = in.q;
+  // paid_on "active": an inactive member neither earns nor generates pay.
+  std::vector<std::uint8_t> eligible(n);
+  for (member_index m = 0; m < n; ++m) eligible[m] = qualified(m, q) && (!rules_.paid_on_active || q.active[m]);
+  detail::level_walker walker(rules_, in.net.parents(), std::move(eligible), q);
+  auto generates = [&](member_index b) { return !rules_.paid_on_active || q.active[b]; };
+
+  out.exact.assign(n, 0);
+  if (in.explain) {
+    for (std::uint32_t line : in.lines) {
+      member_index b = in.sales.member(line);
+      if (!generates(b)) continue;
+      base_t base = in.base(line, on_volume_);
+      walker.walk(b, [&](std::uint32_t level, member_index u, rate_t rate) {
+        detail::credit(out, true, u, b, line, level, base, rate);
+      });
+    }
+    return;
+  }
+  // The pay is linear in the base, so one walk per buyer over its summed base suffices.
+  std::vector<base_t> sum(n, 0);
+  for (std::uint32_t line : in.lines) {
+    base_t& s = sum[in.sales.member(line)];
+    if (__builtin_add_overflow(s, in.base(line, on_volume_), &s))
+      throw overflow_error("the sales of member '" + std::string(in.net.id(in.sales.member(line))) + "' overflow");
+  }
+  for (member_index b = 0; b < n; ++b) {
+    if (sum[b] == 0 || !generates(b)) continue;
+    walker.walk(b, [&](std::uint32_t, member_index u, rate_t rate) { out.exact[u] += static_cast<exact_t>(rate) * sum[b]; });
+  }
+}
+
+DOWNLINE_END_NAMESPACE

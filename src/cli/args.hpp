@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// A small `--flag value` parser for the CLI's subcommands.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace downline::cli {
+
+/// Thrown for a malformed command line: exit code 2.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Options of one subcommand: `--name value` pairs and `--switch` flags, each at most once.
+class args {
+ public:
+  args(int argc, char** argv, int first, const std::set<std::string>& valued, const std::set<std::string>& switches) {
+    for (int i = first; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a.rfind("--", 0) != 0) throw usage_error("unexpected argument '" + a + "'");
+      std::string key = a.substr(2), value;
+      if (auto eq = key.find('='); eq != std::string::npos) {
+        value = key.substr(eq + 1);
+        key = key.substr(0, eq);
+      } else if (valued.count(key)) {
+        if (i + 1 >= argc) throw usage_error("option '--" + key + "' needs a value");
+        value = argv[++i];
+      }
+      if (!valued.count(key) && !switches.count(key)) throw usage_error("unknown option '--" + key + "'");
+      if (values_.count(key)) throw usage_error("option '--" + key + "' given twice");
+      values_[key] = value;
+    }
+  }
+  std::optional<std::string> get(const std::string& key) const {
+    auto it = values_.find(key);
+    return it == values_.end() ? std::nullopt : std::optional<std::string>(it->second);
+  }
+  std::string require(const std::string& key) const {
+    auto v = get(key);
+    if (!v) throw usage_error("missing required option '--" + key + "'");
+    return *v;
+  }
+  bool flag(const std::string& key) const { return values_.count(key) != 0; }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace downline::cli

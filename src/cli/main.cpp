@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// `downline`: run a commission period from CSV files (SPEC §9).
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "downline/base.hpp"
+#include "downline/error.hpp"
+
+namespace {
+const char* usage =
+    "usage: downline <command> [options]\n"
+    "\n"
+    "  run       --plan P.json --network N.csv --sales S.csv [--period YYYY-MM]\n"
+    "            [--state-in F] [--state-out F] [--out payouts.csv] [--ranks F]\n"
+    "            [--lines F] [--summary-json F] [--quiet]\n"
+    "  validate  --plan P.json [--network N.csv] [--sales S.csv]\n"
+    "  generate  --members N [--sales-per-member K] [--seed S]\n"
+    "            [--placement binary|matrix] [--period YYYY-MM] --out DIR\n"
+    "  demo      runs a shipped example and prints commission statements\n"
+    "  version\n";
+}
+
+int main(int argc, char** argv) {
+  using namespace downline::cli;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "-h")) {
+    std::fputs(usage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  std::string command = argv[1];
+  try {
+    if (command == "run") return run_command(argc, argv);
+    if (command == "validate") return validate_command(argc, argv);
+    if (command == "generate") return generate_command(argc, argv);
+    if (command == "demo") return demo_command(argc, argv);
+    if (command == "version" || command == "--version") {
+      std::puts("downline " DOWNLINE_VERSION_STRING);
+      return 0;
+    }
+    throw usage_error("unknown command '" + command + "'");
+  } catch (const usage_error& e) {
+    std::fprintf(stderr, "downline: error: usage: %s\n%s", e.what(), usage);
+    return 2;
+  } catch (const downline::error& e) {
+    std::fprintf(stderr, "downline: error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "downline: error: out of memory\n");
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "downline: error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#include "downline/decimal.hpp"
+
+#include <cstring>
+
+DOWNLINE_BEGIN_NAMESPACE
+
+const char* describe(parse_status status) noexcept {
+  switch (status) {
+    case parse_status::ok: return "is fine";
+    case parse_status::empty: return "is empty";
+    case parse_status::malformed: return "is not a decimal number";
+    case parse_status::too_many_decimals: return "has too many decimals";
+    case parse_status::overflow: return "is out of range";
+  }
+  return "is invalid";
+}
+
+__int128 pow10_i128(int n) noexcept {
+  __int128 p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+parse_status parse_decimal(std::string_view text, int decimals, std::int64_t& out,
+                           int* significant) noexcept {
+  if (text.empty()) return parse_status::empty;
+  std::size_t i = 0;
+  bool negative = false;
+  if (text[0] == '-' || text[0] == '+') {
+    negative = text[0] == '-';
+    i = 1;
+  }
+  // Accumulate the magnitude as a negative number so INT64_MIN parses too.
+  constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
+  std::int64_t acc = 0;
+  bool overflow = false;
+  int digits = 0;
+  auto push = [&](int d) {
+    if (acc < min / 10 || acc * 10 < min + d) overflow = true;
+    else acc = acc * 10 - d;
+  };
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) push(text[i] - '0');
+  int fraction = 0, last_nonzero = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      ++fraction;
+      ++digits;
+      if (text[i] != '0') last_nonzero = fraction;
+      if (fraction <= decimals) push(text[i] - '0');
+    }
+    if (fraction == 0) return parse_status::malformed;  // "5." is not a number
+  }
+  if (digits == 0 || i != text.size()) return parse_status::malformed;
+  if (last_nonzero > decimals) return parse_status::too_many_decimals;
+  for (int k = fraction; k < decimals; ++k) push(0);
+  if (overflow) return parse_status::overflow;
+  if (!negative) {
+    if (acc == min) return parse_status::overflow;
+    acc = -acc;
+  }
+  out = acc;
+  if (significant) *significant = last_nonzero;
+  return parse_status::ok;
+}
+
+namespace {
+// Digits of |value| in reverse into buf; returns the count.
+int reverse_digits(unsigned __int128 magnitude, char* buf) {
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + static_cast<int>(magnitude % 10));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  return n;
+}
+
+void append_decimal(std::string& out, __int128 value, int decimals, bool trim) {
+  unsigned __int128 magnitude =
+      value < 0 ? static_cast<unsigned __int128>(-(value + 1)) + 1 : static_cast<unsigned __int128>(value);
+  char buf[64];
+  int n = reverse_digits(magnitude, buf);
+  while (n <= decimals) buf[n++] = '0';  // at least one integer digit
+  int shown = decimals;
+  if (trim)
+    while (shown > 0 && buf[decimals - shown] == '0') --shown;
+  if (value < 0) out.push_back('-');
+  for (int k = n - 1; k >= decimals; --k) out.push_back(buf[k]);
+  if (shown > 0) {
+    out.push_back('.');
+    for (int k = decimals - 1; k >= decimals - shown; --k) out.push_back(buf[k]);
+  }
+}
+}  // namespace
+
+void append_fixed(std::string& out, __int128 value, int decimals) { append_decimal(out, value, decimals, false); }
+void append_trimmed(std::string& out, __int128 value, int decimals) { append_decimal(out, value, decimals, true); }
+
+std::string format_fixed(__int128 value, int decimals) {
+  std::string s;
+  append_fixed(s, value, decimals);
+  return s;
+}
+
+std::string format_trimmed(__int128 value, int decimals) {
+  std::string s;
+  append_trimmed(s, value, decimals);
+  return s;
+}
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+#include "downline/engine.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "downline/decimal.hpp"
+#include "downline/error.hpp"
+#include "downline/ranks.hpp"
+#include "downline/rounding.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+namespace {
+
+void check_precision(const plan& rules, const ledger& sales) {
+  const auto& witness = sales.amount_precision();
+  for (int d = rules.money_decimals + 1; d <= amount_decimals; ++d) {
+    const auto& w = witness[static_cast<std::size_t>(d)];
+    if (!w.where.empty())
+      throw input_error(fmt::format("{}: amount has more decimals than the plan's money_decimals ({}) '{}'", w.where,
+                                    rules.money_decimals, w.text));
+  }
+}
+
+std::vector<std::uint32_t> lines_in_period(const ledger& sales, const std::optional<period_month>& period) {
+  std::vector<std::uint32_t> lines;
+  lines.reserve(sales.size());
+  if (!period) {
+    for (std::size_t i = 0; i < sales.size(); ++i) lines.push_back(static_cast<std::uint32_t>(i));
+    return lines;
+  }
+  if (!sales.first_undated().empty())
+    throw input_error(fmt::format("{}: a period ({}) is given but this sale line has no date ''",
+                                  sales.first_undated(), period->to_string()));
+  const date_t first = period->first(), end = period->end();
+  for (std::size_t i = 0; i < sales.size(); ++i)
+    if (sales.date(i) >= first && sales.date(i) < end) lines.push_back(static_cast<std::uint32_t>(i));
+  return lines;
+}
+
+// The payout cap (SPEC §5.8): positive lines scaled by cap/sum, rounded toward zero.
+void apply_cap(const plan& rules, std::vector<std::vector<minor_t>>& paid, summary& s) {
+  if (!rules.payout_cap) return;
+  __int128 positive = 0;
+  for (auto& per_member : paid)
+    for (minor_t v : per_member)
+      if (v > 0) positive += v;
+  // Compare in exact units (10^-12): cap = rate × total amount.
+  const exact_t cap = static_cast<exact_t>(*rules.payout_cap) * s.total_amount;
+  const exact_t sum = minor_to_exact(1, rules.money_decimals) * positive;
+  if (sum <= cap) return;
+  const exact_t bounded_cap = std::max<exact_t>(cap, 0);
+  s.cap_applied = true;
+  s.cap_numerator = bounded_cap;
+  s.cap_denominator = sum;
+  for (auto& per_member : paid)
+    for (minor_t& v : per_member)
+      if (v > 0) {
+        minor_t scaled = static_cast<minor_t>(static_cast<exact_t>(v) * bounded_cap / sum);
+        s.capped += v - scaled;
+        v = scaled;
+      }
+}
+
+// Nearest-rank percentile of a copy, O(n).
+minor_t percentile(std::vector<minor_t>& values, std::uint64_t percent) {
+  if (values.empty()) return 0;
+  std::uint64_t rank = (values.size() * percent + 99) / 100;  // ceil(p × N), 1-based
+  if (rank == 0) rank = 1;
+  auto nth = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(values.begin(), nth, values.end());
+  return *nth;
+}
+
+// Until a plan has a binary bonus, any carry names a bonus that cannot hold one.
+void check_state(const plan& rules, const network& net, const carry_state& state) {
+  for (const carry_entry& e : state.entries) {
+    if (net.find(e.member_id) == none)
+      throw input_error(fmt::format("{}: carry for a member who is not in the network '{}'", e.where, e.member_id));
+    int b = rules.find_bonus(e.bonus);
+    if (b < 0 || rules.bonuses[static_cast<std::size_t>(b)]->type() != "binary")
+      throw input_error(fmt::format("{}: carry for a bonus that is not a binary bonus of the plan '{}'", e.where, e.bonus));
+  }
+}
+
+}  // namespace
+
+result run(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
+  check_precision(rules, sales);
+  if (options.state_in) check_state(rules, net, *options.state_in);
+  const std::uint32_t n = net.size();
+  const std::vector<std::uint32_t> lines = lines_in_period(sales, options.period);
+
+  result out;
+  out.net = &net;
+  summary& s = out.totals;
+  s.plan_name = rules.name;
+  s.currency = rules.currency;
+  s.period = options.period;
+  s.money_decimals = rules.money_decimals;
+  s.members = n;
+  s.sale_lines = lines.size();
+  s.payout_cap = rules.payout_cap;
+
+  // Aggregate: PV per member, amount totals per kind.
+  std::vector<volume_t> pv(n, 0);
+  for (std::uint32_t line : lines) {
+    member_index m = sales.member(line);
+    if (__builtin_add_overflow(pv[m], sales.volume(line), &pv[m]))
+      throw overflow_error(fmt::format("the personal volume of member '{}' overflows", net.id(m)));
+    s.kind_amount[static_cast<std::size_t>(sales.kind(line))] += sales.amount(line);
+  }
+  for (auto a : s.kind_amount) s.total_amount += a;
+
+  out.q = qualify(rules, net, std::move(pv));
+  for (member_index m = 0; m < n; ++m) s.active_members += out.q.active[m];
+
+  // Bonuses in plan order; each (member, bonus) rounded once.
+  std::vector<bonus_result> results(rules.bonuses.size());
+  for (std::size_t b = 0; b < rules.bonuses.size(); ++b) {
+    const bonus& bonus = *rules.bonuses[b];
+    period_input in{rules, net, sales, lines, out.q, options.explain, results};
+    bonus_result& r = results[b];
+    bonus.evaluate(in, r);
+    r.exact.resize(n, 0);
+    r.rounded.resize(n);
+    for (member_index m = 0; m < n; ++m) r.rounded[m] = round_to_minor(r.exact[m], rules.money_decimals, rules.rounding);
+    for (auto& e : r.lines) e.bonus = static_cast<std::uint16_t>(b);
+    out.bonus_names.push_back(bonus.name());
+  }
+
+  // Before the cap: what matching read and what the explanation sums round to.
+  std::vector<std::vector<minor_t>> paid;
+  for (auto& r : results) paid.push_back(r.rounded);
+  apply_cap(rules, paid, s);
+
+  std::vector<minor_t> per_member(n, 0);
+  for (std::size_t b = 0; b < results.size(); ++b) {
+    bonus_summary bs;
+    bs.name = rules.bonuses[b]->name();
+    bs.type = rules.bonuses[b]->type();
+    bs.figures = std::move(results[b].figures);
+    for (member_index m = 0; m < n; ++m) {
+      if (paid[b][m] == 0) continue;
+      bs.total += paid[b][m];
+      ++bs.earners;
+      if (__builtin_add_overflow(per_member[m], paid[b][m], &per_member[m]))
+        throw overflow_error(fmt::format("the total payout of member '{}' overflows", net.id(m)));
+    }
+    s.total_payout += bs.total;
+    s.bonuses.push_back(std::move(bs));
+  }
+  for (std::uint32_t row = 0; row < n; ++row) {
+    member_index m = net.member_at_row(row);
+    for (std::size_t b = 0; b < paid.size(); ++b)
+      if (paid[b][m] != 0) out.payouts.push_back({m, static_cast<std::uint16_t>(b), paid[b][m]});
+  }
+
+  for (member_index m = 0; m < n; ++m) {
+    s.earners += per_member[m] != 0;
+    s.zero_earners += per_member[m] == 0;
+    s.max = m == 0 ? per_member[m] : std::max(s.max, per_member[m]);
+  }
+  s.median = percentile(per_member, 50);
+  s.p90 = percentile(per_member, 90);
+  s.p99 = percentile(per_member, 99);
+
+  if (options.explain) {
+    for (auto& r : results) {
+      out.lines.insert(out.lines.end(), r.lines.begin(), r.lines.end());
+      std::vector<explanation>().swap(r.lines);
+    }
+    std::stable_sort(out.lines.begin(), out.lines.end(), [&](const explanation& a, const explanation& b) {
+      std::uint32_t ra = net.row(a.earner), rb = net.row(b.earner);
+      return ra != rb ? ra < rb : a.bonus < b.bonus;
+    });
+  }
+  for (auto& r : results) out.rounded.push_back(std::move(r.rounded));
+  return out;
+}
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+#include "downline/io/csv.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "downline/error.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+namespace {
+constexpr std::size_t block_size = 1 << 22;
+}
+
+csv_reader::csv_reader(const std::filesystem::path& path) : source_(path.string()) {
+  if (std::filesystem::is_directory(path)) throw input_error(fmt::format("{}: is a directory, not a CSV file", source_), errc::io);
+  file_ = std::fopen(source_.c_str(), "rb");
+  if (!file_) throw input_error(fmt::format("{}: cannot open: {}", source_, std::strerror(errno)), errc::io);
+  buffer_.resize(block_size);
+  fill();
+  if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;
+  if (!read_row()) throw input_error(fmt::format("{}:1: empty file, expected a header row ''", source_));
+  for (auto f : fields_) header_.emplace_back(f);
+}
+
+csv_reader::~csv_reader() {
+  if (file_) std::fclose(file_);
+}
+
+int csv_reader::column(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < header_.size(); ++i)
+    if (header_[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+int csv_reader::require_column(std::string_view name) const {
+  int c = column(name);
+  if (c < 0) throw input_error(fmt::format("{}:1: missing required column '{}'", source_, name));
+  return c;
+}
+
+void csv_reader::fail(std::string_view what, std::string_view value) const {
+  throw input_error(fmt::format("{}:{}: {} '{}'", source_, line_, what, value));
+}
+
+bool csv_reader::fill() {
+  if (eof_) return false;
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a row longer than a block
+  std::size_t n = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_);
+  if (n == 0) {
+    if (std::ferror(file_)) throw input_error(fmt::format("{}: read error: {}", source_, std::strerror(errno)), errc::io);
+    eof_ = true;
+    return false;
+  }
+  end_ += n;
+  return true;
+}
+
+bool csv_reader::next() {
+  if (!read_row()) return false;
+  if (fields_.size() != header_.size())
+    fail(fmt::format("has {} fields where the header has {}:", fields_.size(), header_.size()),
+         fields_.empty() ? std::string_view() : fields_.front());
+  return true;
+}
+
+bool csv_reader::read_row() {
+  for (;;) {
+    // Skip blank lines.
+    while (begin_ < end_ && (buffer_[begin_] == '\n' || buffer_[begin_] == '\r')) {
+      if (buffer_[begin_] == '\n') ++next_line_;
+      ++begin_;
+    }
+    if (begin_ == end_) {
+      if (!fill()) return false;
+      continue;
+    }
+    const char* start = buffer_.data() + begin_;
+    const char* stop = buffer_.data() + end_;
+    const char* newline = static_cast<const char*>(std::memchr(start, '\n', static_cast<std::size_t>(stop - start)));
+    if (!newline && !eof_) {
+      fill();
+      continue;
+    }
+    const char* row_end = newline ? newline : stop;
+    if (!std::memchr(start, '"', static_cast<std::size_t>(row_end - start))) {
+      line_ = next_line_++;
+      const char* content_end = row_end;
+      if (content_end > start && content_end[-1] == '\r') --content_end;
+      split_simple(start, content_end);
+      begin_ = newline ? static_cast<std::size_t>(newline + 1 - buffer_.data()) : end_;
+      return true;
+    }
+    std::size_t consumed = 0;
+    if (split_quoted(consumed)) {
+      begin_ += consumed;
+      return true;
+    }
+    fill();  // the row runs past the buffer; at the end of the file split_quoted reports it
+  }
+}
+
+void csv_reader::split_simple(const char* begin, const char* end) {
+  fields_.clear();
+  const char* p = begin;
+  for (;;) {
+    const char* comma = static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
+    if (!comma) {
+      fields_.emplace_back(p, static_cast<std::size_t>(end - p));
+      return;
+    }
+    fields_.emplace_back(p, static_cast<std::size_t>(comma - p));
+    p = comma + 1;
+  }
+}
+
+bool csv_reader::split_quoted(std::size_t& consumed) {
+  // Slow path for rows with quotes: a state machine over the buffer; unescaped text goes
+  // to scratch_, reserved up front so views into it stay valid.
+  const char* p = buffer_.data() + begin_;
+  const char* stop = buffer_.data() + end_;
+  scratch_.clear();
+  scratch_.reserve(static_cast<std::size_t>(stop - p));
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // offsets into scratch_
+  std::size_t lines = 0;
+  std::size_t field_start = 0;
+  bool row_done = false;
+  const char* q = p;
+  while (!row_done) {
+    if (q == stop) {
+      if (!eof_) return false;
+      break;
+    }
+    if (*q == '"' && scratch_.size() == field_start) {
+      // A quoted field: runs to the closing quote; "" is a quote.
+      ++q;
+      for (;;) {
+        if (q == stop) {
+          if (!eof_) return false;
+          line_ = next_line_;
+          fail("unterminated quoted field", std::string_view(p, std::min<std::size_t>(static_cast<std::size_t>(stop - p), 40)));
+        }
+        if (*q == '"') {
+          if (q + 1 == stop && !eof_) return false;
+          if (q + 1 < stop && q[1] == '"') {
+            scratch_.push_back('"');
+            q += 2;
+            continue;
+          }
+          ++q;
+          break;
+        }
+        if (*q == '\n') ++lines;
+        scratch_.push_back(*q++);
+      }
+      continue;
+    }
+    if (*q == ',') {
+      spans.emplace_back(field_start, scratch_.size());
+      field_start = scratch_.size();
+      ++q;
+    } else if (*q == '\n') {
+      ++q;
+      row_done = true;
+    } else if (*q == '\r' && (q + 1 == stop || q[1] == '\n')) {
+      ++q;
+    } else {
+      scratch_.push_back(*q++);
+    }
+  }
+  spans.emplace_back(field_start, scratch_.size());
+  fields_.clear();
+  for (auto [a, b] : spans) fields_.emplace_back(scratch_.data() + a, b - a);
+  line_ = next_line_;
+  next_line_ += lines + 1;
+  consumed = static_cast<std::size_t>(q - p);
+  return true;
+}
+
+void append_csv_field(std::string& out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(field);
+    return;
+  }
+  out.push_back('"');
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+DOWNLINE_END_NAMESPACE

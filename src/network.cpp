@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+#include "downline/network.hpp"
+
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <fmt/format.h>
+
+#include "downline/date.hpp"
+#include "downline/decimal.hpp"
+#include "downline/error.hpp"
+#include "downline/io/csv.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+namespace {
+constexpr std::uint64_t no_ref = ~std::uint64_t{0};
+constexpr std::size_t max_id_bytes = 64;
+
+const char* id_problem(std::string_view id) {
+  if (id.empty()) return "empty member id";
+  if (id.size() > max_id_bytes) return "member id longer than 64 bytes";
+  if (id.find_first_of(",\"\r\n") != std::string_view::npos) return "member id with a comma, quote or newline";
+  return nullptr;
+}
+
+using children_graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                                          boost::no_property, std::uint32_t, std::uint32_t>;
+}  // namespace
+
+std::string network::where(member_index m) const {
+  return rows_are_lines_ ? fmt::format("{}:{}", source_, line_[m]) : fmt::format("{} row {}", source_, line_[m]);
+}
+
+network network::from_csv(const std::filesystem::path& path) {
+  csv_reader csv(path);
+  const int id = csv.require_column("id");
+  const int sponsor = csv.require_column("sponsor_id");
+  const int placement = csv.column("placement_id");
+  const int position = csv.column("position");
+  const int joined = csv.column("joined");
+  network_builder builder(csv.source());
+  builder.set_has_joined(joined >= 0);
+  std::error_code ec;
+  auto bytes = std::filesystem::file_size(path, ec);
+  if (!ec) builder.reserve(static_cast<std::size_t>(bytes / 12));
+  while (csv.next())
+    builder.add(csv.field(id), csv.field(sponsor), csv.field(placement), csv.field(position), csv.field(joined),
+                csv.line());
+  return std::move(builder).build();
+}
+
+network_builder::network_builder(std::string source, bool rows_are_lines)
+    : source_(std::move(source)), rows_are_lines_(rows_are_lines) {}
+
+void network_builder::reserve(std::size_t rows) {
+  ids_.reserve(rows, rows * 8);
+  refs_.reserve(rows * 8);
+  sponsor_ref_.reserve(rows);
+  line_.reserve(rows);
+  joined_.reserve(rows);
+}
+
+std::string network_builder::location(std::size_t line) const {
+  return rows_are_lines_ ? fmt::format("{}:{}", source_, line) : fmt::format("{} row {}", source_, line);
+}
+
+void network_builder::fail(std::size_t line, std::string_view what, std::string_view value) const {
+  throw network_error(fmt::format("{}: {} '{}'", location(line), what, value));
+}
+
+void network_builder::add(std::string_view id, std::string_view sponsor_id, std::string_view placement_id,
+                          std::string_view position, std::string_view joined, std::size_t line) {
+  if (const char* problem = id_problem(id)) fail(line, problem, id);
+  const std::uint32_t before = ids_.size();
+  const std::uint32_t row = ids_.insert(id);
+  if (row != before) fail(line, fmt::format("duplicate id (first on {})", location(line_[row])), id);
+  line_.push_back(static_cast<std::uint32_t>(line));
+
+  auto reference = [&](std::string_view ref) -> std::uint64_t {
+    if (ref.empty()) return no_ref;
+    if (ref.size() > max_id_bytes) fail(line, "unknown member id (longer than 64 bytes)", ref);
+    std::uint64_t r = (static_cast<std::uint64_t>(refs_.size()) << 8) | ref.size();
+    refs_.append(ref);
+    return r;
+  };
+  sponsor_ref_.push_back(reference(sponsor_id));
+  if (!placement_id.empty() || !position.empty()) {
+    if (!has_placement_) {
+      has_placement_ = true;
+      placement_ref_.assign(before, no_ref);
+      position_.assign(before, no_position);
+    }
+  }
+  if (has_placement_) {
+    placement_ref_.push_back(reference(placement_id));
+    position_t pos = no_position;
+    if (position == "L" || position == "l") pos = position_left;
+    else if (position == "R" || position == "r") pos = position_right;
+    else if (!position.empty()) {
+      std::int64_t slot = 0;
+      if (parse_decimal(position, 0, slot) != parse_status::ok || slot < 1 || slot > 1'000'000)
+        fail(line, "position is not L, R or a matrix slot 1..width", position);
+      pos = static_cast<position_t>(slot);
+    }
+    position_.push_back(pos);
+  }
+  date_t day = no_date;
+  if (!joined.empty()) {
+    auto parsed = parse_date(joined);
+    if (!parsed) fail(line, "joined is not a date YYYY-MM-DD", joined);
+    day = *parsed;
+  }
+  joined_.push_back(day);
+}
+
+network network_builder::build() && {
+  const std::uint32_t n = ids_.size();
+  if (n == 0) throw network_error(fmt::format("{}: no members ''", rows_are_lines_ ? source_ + ":2" : source_));
+  auto resolve = [&](std::uint64_t ref, std::uint32_t row, const char* what) -> std::uint32_t {
+    if (ref == no_ref) return none;
+    std::string_view id(refs_.data() + (ref >> 8), ref & 0xFF);
+    std::uint32_t target = ids_.find(id);
+    if (target == none) fail(line_[row], what, id);
+    return target;
+  };
+
+  // Sponsor rows, and the (sponsor, member) edges of the children graph in file order.
+  std::vector<std::uint32_t> sponsor(n);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+  edges.reserve(n);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    sponsor[r] = resolve(sponsor_ref_[r], r, "unknown sponsor_id");
+    if (sponsor[r] != none) edges.emplace_back(sponsor[r], r);
+  }
+  std::vector<std::uint32_t> placement_row;
+  if (has_placement_) {
+    placement_row.resize(n);
+    for (std::uint32_t r = 0; r < n; ++r) placement_row[r] = resolve(placement_ref_[r], r, "unknown placement_id");
+  }
+  std::string().swap(refs_);
+  std::vector<std::uint64_t>().swap(sponsor_ref_);
+  std::vector<std::uint64_t>().swap(placement_ref_);
+
+  // Boost's CSR builder keeps each source's edges in input order, so children stay in file order.
+  children_graph children(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(edges);
+
+  // Iterative DFS preorder: roots in file order, children in file order.
+  network net;
+  net.member_at_row_.assign(n, none);
+  net.row_.resize(n);
+  std::vector<std::uint32_t> stack;
+  member_index next = 0;
+  for (std::uint32_t root = 0; root < n; ++root) {
+    if (sponsor[root] != none) continue;
+    stack.push_back(root);
+    while (!stack.empty()) {
+      std::uint32_t r = stack.back();
+      stack.pop_back();
+      net.member_at_row_[r] = next;
+      net.row_[next++] = r;
+      auto [first, last] = boost::out_edges(r, children);
+      for (auto e = last; e != first;) stack.push_back(boost::target(*--e, children));
+    }
+  }
+  if (next != n) {
+    // Someone is unreachable from every root: walking up from it must enter a cycle.
+    std::uint32_t r = 0;
+    while (net.member_at_row_[r] != none) ++r;
+    std::vector<std::uint8_t> seen(n, 0);
+    while (!seen[r]) {
+      seen[r] = 1;
+      r = sponsor[r];
+    }
+    fail(line_[r], "sponsor cycle through member", ids_.id(r));
+  }
+
+  net.source_ = std::move(source_);
+  net.rows_are_lines_ = rows_are_lines_;
+  net.has_joined_ = has_joined_;
+  net.has_placement_ = has_placement_;
+  net.parent_.resize(n);
+  net.end_.resize(n);
+  net.line_.resize(n);
+  net.joined_.resize(n);
+  for (member_index m = 0; m < n; ++m) {
+    std::uint32_t r = net.row_[m];
+    net.parent_[m] = sponsor[r] == none ? none : net.member_at_row_[sponsor[r]];
+    net.line_[m] = line_[r];
+    net.joined_[m] = joined_[r];
+  }
+  if (has_placement_) {
+    net.placement_parent_.resize(n);
+    net.position_.resize(n);
+    for (member_index m = 0; m < n; ++m) {
+      std::uint32_t r = net.row_[m];
+      net.placement_parent_[m] = placement_row[r] == none ? none : net.member_at_row_[placement_row[r]];
+      net.position_[m] = position_[r];
+    }
+  } else {
+    net.placement_parent_.assign(n, none);
+    net.position_.assign(n, no_position);
+  }
+  // Subtree sizes in one reverse sweep: children come after their parent in preorder.
+  for (member_index m = 0; m < n; ++m) net.end_[m] = 1;
+  for (member_index m = n; m-- > 0;)
+    if (net.parent_[m] != none) net.end_[net.parent_[m]] += net.end_[m];
+  for (member_index m = 0; m < n; ++m) net.end_[m] += m;
+  net.ids_ = std::move(ids_);
+  return net;
+}
+
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what building and testing downline needs on Debian (run as root, or with sudo).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake ninja-build python3 python3-pip python3-venv \
+  libboost-graph-dev libeigen3-dev libfmt-dev nlohmann-json3-dev catch2 libbenchmark-dev >/dev/null
+python3 -m pip install -q --disable-pip-version-check pytest hypothesis numpy pandas 2>/dev/null ||
+  python3 -m pip install -q --disable-pip-version-check --break-system-packages pytest hypothesis numpy pandas
