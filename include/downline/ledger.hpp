@@ -77,12 +77,24 @@ class ledger {
 };
 
 /**
- * Builds a ledger line by line from text fields (CSV) or from values (arrays).
- * Every check names the line: `where(line)` is "file:line" or "source row i".
+ * Builds a ledger line by line from text fields (CSV) or from values (arrays). Member ids
+ * are resolved at build(), in bulk (prefetched, on two threads), so a ledger can be parsed
+ * while the network is still loading. Every check names the line: "file:line" or
+ * "source row i".
+ *
+ *     auto parsing = std::async([] { return ledger_builder::parse_csv("sales.csv"); });
+ *     network net = network::from_csv("network.csv");
+ *     ledger sales = parsing.get().build(net);
  */
 class ledger_builder {
  public:
+  explicit ledger_builder(std::string source, bool rows_are_lines = true);
+  /// Binds the network now; build() then needs no argument.
   ledger_builder(const network& net, std::string source, bool rows_are_lines = true);
+
+  /// Parses sales.csv (SPEC §2) without a network: every check but the member ids.
+  static ledger_builder parse_csv(const std::filesystem::path& path);
+
   void reserve(std::size_t lines);
   /// Adds a line from text; empty `volume` means "equal to amount", empty `kind` is retail.
   void add_text(std::string_view member_id, std::string_view amount, std::string_view volume,
@@ -90,20 +102,28 @@ class ledger_builder {
   /// Adds a line from values (amount in millionths, volume in ten-thousandths).
   void add_values(std::string_view member_id, amount_t amount, volume_t volume, sale_kind kind, date_t date,
                   std::string_view order_id, std::size_t line);
+  /// Resolves every member id against `net` (the first unknown one, in line order, is the
+  /// error). O(lines), on two threads.
+  ledger build(const network& net) &&;
   ledger build() &&;
 
   std::string location(std::size_t line) const;
   [[noreturn]] void fail(std::size_t line, std::string_view what, std::string_view value) const;
 
  private:
-  member_index resolve(std::string_view member_id, std::size_t line) const;
-  void push(member_index m, amount_t amount, volume_t volume, sale_kind kind, date_t date,
+  void push(std::string_view member_id, amount_t amount, volume_t volume, sale_kind kind, date_t date,
             std::string_view order_id, std::size_t line);
+  std::size_t line_of(std::size_t index) const;
 
-  const network& net_;
+  const network* net_ = nullptr;
   ledger ledger_;
   bool rows_are_lines_;
   bool any_date_ = false, any_order_ = false;
+  std::string ids_;                      // member ids, resolved at build()
+  std::vector<std::uint64_t> id_ends_;   // end offset of each line's id in ids_
+  // Line numbers: line(i) = i + shift from the last jump at or before i (CSV rows usually
+  // follow each other; blank lines and quoted newlines add jumps).
+  std::vector<std::pair<std::size_t, std::size_t>> line_jumps_;
 };
 
 DOWNLINE_END_NAMESPACE

@@ -40,12 +40,17 @@ class network {
   const std::string& source() const noexcept { return source_; }
 
   std::string_view id(member_index m) const noexcept { return ids_.id(row_[m]); }
+  /// The id on a network-file row (sequential reads when walking rows in order).
+  std::string_view id_at_row(std::uint32_t r) const noexcept { return ids_.id(r); }
   /// The member with this id, or `none`.
-  member_index find(std::string_view id) const noexcept {
-    auto r = ids_.find(id);
-    return r == none ? none : member_at_row_[r];
+  member_index find(std::string_view id) const noexcept { return find(id, detail::hash_id(id)); }
+  /// find() with the id's detail::hash_id computed beforehand (see prefetch).
+  member_index find(std::string_view id, std::uint64_t hash) const noexcept {
+    return ids_.find(id, hash);  // renumbered to preorder indices at build
   }
-  void prefetch(std::string_view id) const noexcept { ids_.prefetch(id); }
+  /// Hints the cache about a coming find of an id with this hash: bulk lookups (the
+  /// ledger) prefetch a few ids ahead to overlap the cache misses.
+  void prefetch(std::uint64_t hash) const noexcept { ids_.prefetch(hash); }
 
   member_index parent(member_index m) const noexcept { return parent_[m]; }
   /// One past the last member of m's subtree.
@@ -58,8 +63,10 @@ class network {
 
   date_t joined(member_index m) const noexcept { return joined_[m]; }
   bool has_joined() const noexcept { return has_joined_; }
-  member_index placement_parent(member_index m) const noexcept { return placement_parent_[m]; }
-  position_t position(member_index m) const noexcept { return position_[m]; }
+  member_index placement_parent(member_index m) const noexcept {
+    return placement_parent_.empty() ? none : placement_parent_[m];
+  }
+  position_t position(member_index m) const noexcept { return position_.empty() ? no_position : position_[m]; }
   bool has_placement() const noexcept { return has_placement_; }
 
   const std::vector<member_index>& parents() const noexcept { return parent_; }

@@ -46,15 +46,10 @@ void unilevel_bonus::evaluate(const period_input& in, bonus_result& out) const {
     return;
   }
   // The pay is linear in the base, so one walk per buyer over its summed base suffices.
-  std::vector<base_t> sum(n, 0);
-  for (std::uint32_t line : in.lines) {
-    base_t& s = sum[in.sales.member(line)];
-    if (__builtin_add_overflow(s, in.base(line, on_volume_), &s))
-      throw overflow_error("the sales of member '" + std::string(in.net.id(in.sales.member(line))) + "' overflow");
-  }
   for (member_index b = 0; b < n; ++b) {
-    if (sum[b] == 0 || !generates(b)) continue;
-    walker.walk(b, [&](std::uint32_t, member_index u, rate_t rate) { out.exact[u] += static_cast<exact_t>(rate) * sum[b]; });
+    const base_t sum = in.base_sum(b, on_volume_);
+    if (sum == 0 || !generates(b)) continue;
+    walker.walk(b, [&](std::uint32_t, member_index u, rate_t rate) { out.exact[u] += static_cast<exact_t>(rate) * sum; });
   }
 }
 

@@ -30,7 +30,7 @@ int generate_command(int argc, char** argv) {
     o.sales_per_member_milli = static_cast<std::uint32_t>(milli);
   }
   if (a.get("seed")) o.seed = static_cast<std::uint64_t>(whole("seed", 0, INT64_MAX));
-  if (a.get("width")) o.matrix_width = static_cast<std::uint32_t>(whole("width", 1, 1000));
+  if (a.get("width")) o.matrix_width = static_cast<std::uint32_t>(whole("width", 2, 1024));
   if (auto p = a.get("placement")) {
     if (*p == "binary") o.placement = generated_placement::binary;
     else if (*p == "matrix") o.placement = generated_placement::matrix;

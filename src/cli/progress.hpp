@@ -6,13 +6,15 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace downline::cli {
 
 class progress {
  public:
-  explicit progress(bool quiet) : enabled_(!quiet && ::isatty(2)) {}
+  /// On when stderr is a terminal, or when DOWNLINE_PROGRESS is set (benchmarks, logs).
+  explicit progress(bool quiet) : enabled_(!quiet && (::isatty(2) || std::getenv("DOWNLINE_PROGRESS"))) {}
   /// Announces a stage; the previous one is closed with its time.
   void stage(const std::string& what) {
     finish();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `downline run` and `downline validate`.
 #include <cstdio>
+#include <future>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -35,10 +36,12 @@ int run_command(int argc, char** argv) {
 
   show.stage("reading the plan");
   const plan rules = plan::from_file(plan_path);
-  show.stage("reading the network");
+  // The sales are parsed on a second thread while the network loads; their member ids
+  // are resolved once the network exists.
+  show.stage("reading the network and the sales");
+  auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path); });
   const network net = network::from_csv(network_path);
-  show.stage(fmt::format("reading the sales ({} members)", net.size()));
-  const ledger sales = ledger::from_csv(sales_path, net);
+  const ledger sales = parsing.get().build(net);
   std::optional<carry_state> state_in;
   if (auto path = a.get("state-in")) state_in = carry_state::from_csv(*path);
 

@@ -16,17 +16,13 @@ constexpr std::size_t block_size = 1 << 22;
 
 csv_reader::csv_reader(const std::filesystem::path& path) : source_(path.string()) {
   if (std::filesystem::is_directory(path)) throw input_error(fmt::format("{}: is a directory, not a CSV file", source_), errc::io);
-  file_ = std::fopen(source_.c_str(), "rb");
+  file_.reset(std::fopen(source_.c_str(), "rb"));
   if (!file_) throw input_error(fmt::format("{}: cannot open: {}", source_, std::strerror(errno)), errc::io);
   buffer_.resize(block_size);
   fill();
   if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;
   if (!read_row()) throw input_error(fmt::format("{}:1: empty file, expected a header row ''", source_));
   for (auto f : fields_) header_.emplace_back(f);
-}
-
-csv_reader::~csv_reader() {
-  if (file_) std::fclose(file_);
 }
 
 int csv_reader::column(std::string_view name) const noexcept {
@@ -53,9 +49,9 @@ bool csv_reader::fill() {
     begin_ = 0;
   }
   if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a row longer than a block
-  std::size_t n = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_);
+  std::size_t n = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_.get());
   if (n == 0) {
-    if (std::ferror(file_)) throw input_error(fmt::format("{}: read error: {}", source_, std::strerror(errno)), errc::io);
+    if (std::ferror(file_.get())) throw input_error(fmt::format("{}: read error: {}", source_, std::strerror(errno)), errc::io);
     eof_ = true;
     return false;
   }
@@ -82,20 +78,36 @@ bool csv_reader::read_row() {
       if (!fill()) return false;
       continue;
     }
+    // Fast path: one pass splitting at commas up to the newline; a quote sends the row to
+    // the RFC 4180 state machine.
     const char* start = buffer_.data() + begin_;
     const char* stop = buffer_.data() + end_;
-    const char* newline = static_cast<const char*>(std::memchr(start, '\n', static_cast<std::size_t>(stop - start)));
-    if (!newline && !eof_) {
-      fill();
-      continue;
+    fields_.clear();
+    const char* field = start;
+    const char* p = start;
+    bool quoted = false;
+    for (; p < stop; ++p) {
+      const char c = *p;
+      if (c == ',') {
+        fields_.emplace_back(field, static_cast<std::size_t>(p - field));
+        field = p + 1;
+      } else if (c == '\n') {
+        break;
+      } else if (c == '"') {
+        quoted = true;
+        break;
+      }
     }
-    const char* row_end = newline ? newline : stop;
-    if (!std::memchr(start, '"', static_cast<std::size_t>(row_end - start))) {
+    if (!quoted) {
+      if (p == stop && !eof_) {  // the row runs past the buffer
+        fill();
+        continue;
+      }
+      const char* content_end = p;
+      if (content_end > field && content_end[-1] == '\r') --content_end;
+      fields_.emplace_back(field, static_cast<std::size_t>(content_end - field));
       line_ = next_line_++;
-      const char* content_end = row_end;
-      if (content_end > start && content_end[-1] == '\r') --content_end;
-      split_simple(start, content_end);
-      begin_ = newline ? static_cast<std::size_t>(newline + 1 - buffer_.data()) : end_;
+      begin_ = p < stop ? static_cast<std::size_t>(p + 1 - buffer_.data()) : end_;
       return true;
     }
     std::size_t consumed = 0;
@@ -104,20 +116,6 @@ bool csv_reader::read_row() {
       return true;
     }
     fill();  // the row runs past the buffer; at the end of the file split_quoted reports it
-  }
-}
-
-void csv_reader::split_simple(const char* begin, const char* end) {
-  fields_.clear();
-  const char* p = begin;
-  for (;;) {
-    const char* comma = static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
-    if (!comma) {
-      fields_.emplace_back(p, static_cast<std::size_t>(end - p));
-      return;
-    }
-    fields_.emplace_back(p, static_cast<std::size_t>(comma - p));
-    p = comma + 1;
   }
 }
 

@@ -12,7 +12,7 @@ void write_payouts(output_file& out, const result& r, const plan& rules) {
   std::string& b = out.buffer();
   b += "member_id,bonus,amount\n";
   for (const payout_line& p : r.payouts) {
-    b += r.net->id(p.member);
+    b += r.net->id_at_row(p.row);
     b += ',';
     append_csv_field(b, r.bonus_names[p.bonus]);
     b += ',';
@@ -28,7 +28,7 @@ void write_ranks(output_file& out, const result& r, const plan& rules) {
   const network& net = *r.net;
   for (std::uint32_t row = 0; row < net.size(); ++row) {
     member_index m = net.member_at_row(row);
-    b += net.id(m);
+    b += net.id_at_row(row);
     b += ',';
     append_csv_field(b, rules.rank_name(r.q.rank[m]));
     b += ',';
@@ -42,7 +42,7 @@ void write_ranks(output_file& out, const result& r, const plan& rules) {
 
 void write_lines(output_file& out, const result& r, const ledger& sales) {
   std::string& b = out.buffer();
-  b += "member_id,bonus,source_member_id,order_id,level,base,rate,amount\n";
+  b += "member_id,bonus,source_member_id,order_id,level,base,rate,amount,detail\n";
   const network& net = *r.net;
   for (const explanation& e : r.lines) {
     b += net.id(e.earner);
@@ -60,6 +60,8 @@ void write_lines(output_file& out, const result& r, const ledger& sales) {
     append_trimmed(b, e.rate, 4);
     b += "%,";
     append_trimmed(b, e.amount, exact_decimals);
+    b += ',';
+    if (e.detail != no_detail) append_csv_field(b, r.details[e.detail]);
     b += '\n';
     out.flush_if_large();
   }

@@ -6,8 +6,10 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "downline/detail/huge_buffer.hpp"
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -32,8 +34,15 @@ inline std::uint64_t hash_id(std::string_view s) noexcept {
 }
 
 /**
- * Ids in insertion order (`id(i)`) with lookup by text. Ids are copied into one arena;
- * slots hold (index, 32 hash bits) so a probe rarely touches the arena. Load factor ≤ 1/2.
+ * Ids in insertion order (`id(i)`) with lookup by text. Ids are copied into one arena; a
+ * slot holds an id of up to 8 bytes inline (else its arena offset) with its length and 24
+ * hash bits, so a lookup of a short id touches one cache line. Load factor ≤ 2/3; slots on
+ * huge pages. Callers that look up many keys prefetch(hash) a few keys ahead.
+ *
+ *     id_map ids;
+ *     ids.append("A"); ids.append("B");
+ *     ids.build_index();      // O(n)
+ *     ids.find("B");          // 1
  */
 class id_map {
  public:
@@ -45,66 +54,90 @@ class id_map {
   void reserve(std::size_t n, std::size_t bytes) {
     offsets_.reserve(n + 1);
     arena_.reserve(bytes);
-    if (n * 2 > slots_.size()) rehash(n * 2);
   }
 
-  /// Adds `key` as index size(); returns the existing index instead when already present.
-  std::uint32_t insert(std::string_view key) {
-    if ((size() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
-    const std::uint64_t h = hash_id(key);
-    const std::uint32_t tag = static_cast<std::uint32_t>(h >> 32);
-    for (std::size_t s = h & mask_;; s = (s + 1) & mask_) {
-      slot& e = slots_[s];
-      if (e.index == none) {
-        e = {size(), tag};
-        arena_.append(key);
-        offsets_.push_back(arena_.size());
-        return e.index;
+  /// Adds `key` as index size(), not yet findable: build_index() indexes every key at once.
+  void append(std::string_view key) {
+    arena_.append(key);
+    offsets_.push_back(arena_.size());
+  }
+
+  /// Indexes every appended key, prefetching a few keys ahead so the cache misses overlap.
+  /// Returns {first, second} for the first key (in index order) seen twice, else {none, none}.
+  std::pair<std::uint32_t, std::uint32_t> build_index() {
+    const std::uint32_t n = size();
+    std::size_t capacity = 16;
+    while (capacity * 2 < std::size_t{n} * 3) capacity *= 2;  // load factor ≤ 2/3
+    slots_ = huge_buffer<slot>(capacity, slot{0, none, 0});
+    mask_ = capacity - 1;
+    constexpr std::uint32_t ahead = 16;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (i + ahead < n) prefetch(hash_id(id(i + ahead)));
+      const std::string_view key = id(i);
+      const std::uint64_t h = hash_id(key);
+      const std::uint32_t meta = meta_of(key.size(), h);
+      const std::uint64_t word = inline_word(key);
+      for (std::size_t s = h & mask_;; s = (s + 1) & mask_) {
+        slot& e = slots_[s];
+        if (e.index == none) {
+          e = {key.size() <= 8 ? word : offsets_[i], i, meta};
+          break;
+        }
+        if (matches(e, meta, word, key)) return {e.index, i};
       }
-      if (e.tag == tag && id(e.index) == key) return e.index;
     }
+    return {none, none};
   }
 
-  /// The key's index, or `none`.
-  std::uint32_t find(std::string_view key) const noexcept {
+  /// The key's index, or `none`. `h` must be hash_id(key).
+  std::uint32_t find(std::string_view key, std::uint64_t h) const noexcept {
     if (slots_.empty()) return none;
-    const std::uint64_t h = hash_id(key);
-    const std::uint32_t tag = static_cast<std::uint32_t>(h >> 32);
+    const std::uint32_t meta = meta_of(key.size(), h);
+    const std::uint64_t word = inline_word(key);
     for (std::size_t s = h & mask_;; s = (s + 1) & mask_) {
       const slot& e = slots_[s];
       if (e.index == none) return none;
-      if (e.tag == tag && id(e.index) == key) return e.index;
+      if (matches(e, meta, word, key)) return e.index;
     }
   }
+  std::uint32_t find(std::string_view key) const noexcept { return find(key, hash_id(key)); }
 
-  /// Hints the cache about a coming find(key).
-  void prefetch(std::string_view key) const noexcept {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[hash_id(key) & mask_]);
+  /// Makes find() return to[i] for the key inserted as index i (id(i) is unchanged), so a
+  /// lookup gives a caller's own numbering without a second random access. O(slots).
+  void renumber(const std::vector<std::uint32_t>& to) {
+    for (std::size_t s = 0; s < slots_.size(); ++s)
+      if (slots_[s].index != none) slots_[s].index = to[slots_[s].index];
+  }
+
+  /// Hints the cache about a coming find with this hash.
+  void prefetch(std::uint64_t h) const noexcept {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
   }
 
  private:
   struct slot {
-    std::uint32_t index = none;
-    std::uint32_t tag = 0;
+    std::uint64_t word;  // the id's bytes when ≤ 8, else its arena offset
+    std::uint32_t index; // none: empty
+    std::uint32_t meta;  // length | 24 hash bits << 8
   };
 
-  void rehash(std::size_t want) {
-    std::size_t n = 16;
-    while (n < want) n *= 2;
-    std::vector<slot> fresh(n);
-    mask_ = n - 1;
-    for (std::uint32_t i = 0; i < size(); ++i) {
-      const std::uint64_t h = hash_id(id(i));
-      std::size_t s = h & mask_;
-      while (fresh[s].index != none) s = (s + 1) & mask_;
-      fresh[s] = {i, static_cast<std::uint32_t>(h >> 32)};
-    }
-    slots_ = std::move(fresh);
+  static std::uint32_t meta_of(std::size_t length, std::uint64_t h) noexcept {
+    return static_cast<std::uint32_t>(length) | static_cast<std::uint32_t>((h >> 40) << 8);
+  }
+  static std::uint64_t inline_word(std::string_view key) noexcept {
+    std::uint64_t w = 0;
+    if (key.size() <= 8) std::memcpy(&w, key.data(), key.size());
+    return w;
+  }
+  bool matches(const slot& e, std::uint32_t meta, std::uint64_t word, std::string_view key) const noexcept {
+    if (e.meta != meta) return false;
+    if (key.size() <= 8) return e.word == word;
+    return std::memcmp(arena_.data() + e.word, key.data(), key.size()) == 0;
   }
 
   std::string arena_;
   std::vector<std::uint64_t> offsets_{0};
-  std::vector<slot> slots_;
+  huge_buffer<slot> slots_;
   std::size_t mask_ = 0;
 };
 

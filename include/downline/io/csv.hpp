@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,6 @@ class csv_reader {
  public:
   /// Opens `path` and reads the header row; an empty file or one without a header is an error.
   explicit csv_reader(const std::filesystem::path& path);
-  ~csv_reader();
   csv_reader(const csv_reader&) = delete;
   csv_reader& operator=(const csv_reader&) = delete;
 
@@ -54,11 +54,13 @@ class csv_reader {
  private:
   bool read_row();
   bool fill();  // reads more bytes after compacting; false at end of file
-  void split_simple(const char* begin, const char* end);
   bool split_quoted(std::size_t& consumed);  // false when the row runs past the buffer
 
+  struct file_closer {
+    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+  };
   std::string source_;
-  std::FILE* file_ = nullptr;
+  std::unique_ptr<std::FILE, file_closer> file_;  // closed even when the constructor throws
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // unread bytes are buffer_[begin_, end_)
   bool eof_ = false;

@@ -13,7 +13,7 @@ DOWNLINE_BEGIN_NAMESPACE
 void write_payouts(output_file& out, const result& r, const plan& rules);
 /// ranks.csv: member_id,rank,pv,gv,active — every member, file order.
 void write_ranks(output_file& out, const result& r, const plan& rules);
-/// lines.csv: member_id,bonus,source_member_id,order_id,level,base,rate,amount.
+/// lines.csv: member_id,bonus,source_member_id,order_id,level,base,rate,amount,detail.
 void write_lines(output_file& out, const result& r, const ledger& sales);
 
 DOWNLINE_END_NAMESPACE

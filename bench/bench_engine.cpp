@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// Google Benchmark over generated networks: loading, ranks and the U8 unilevel plan.
+// Sizes 1k … 1M by default; DOWNLINE_BENCH_MAX=10000000 adds 10M (needs ~3 GiB).
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "downline/downline.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* u8_plan = R"({
+  "name": "U8", "currency": "EUR", "money_decimals": 2, "rounding": "half_even",
+  "qualification": { "active_pv": "50" },
+  "bonuses": [ { "name": "level", "type": "unilevel", "base": "amount", "compression": "dynamic",
+                 "rates": ["10%", "5%", "4%", "3%", "2%", "1%", "1%", "1%"] } ]
+})";
+
+/// Generated data sets, made once per size and kept for the whole process.
+const fs::path& data_set(std::int64_t members) {
+  static std::map<std::int64_t, fs::path> made;
+  auto it = made.find(members);
+  if (it != made.end()) return it->second;
+  fs::path dir = fs::temp_directory_path() / ("downline-bench-" + std::to_string(members));
+  if (!fs::exists(dir / "sales.csv")) {
+    downline::generate_options o;
+    o.members = static_cast<std::uint64_t>(members);
+    o.sales_per_member_milli = 3000;
+    o.seed = 7;
+    downline::generate(o, dir);
+  }
+  return made[members] = dir;
+}
+
+void sizes(benchmark::internal::Benchmark* b) {
+  std::int64_t max = 1'000'000;
+  if (const char* env = std::getenv("DOWNLINE_BENCH_MAX")) max = std::atoll(env);
+  for (std::int64_t n = 1000; n <= max; n *= 10) b->Arg(n);
+  b->Unit(benchmark::kMillisecond);
+}
+
+void set_rates(benchmark::State& state, std::int64_t members, std::int64_t lines) {
+  using benchmark::Counter;
+  if (members) state.counters["members/s"] = Counter(static_cast<double>(members), Counter::kIsIterationInvariantRate);
+  if (lines) state.counters["lines/s"] = Counter(static_cast<double>(lines), Counter::kIsIterationInvariantRate);
+}
+
+void load_network(benchmark::State& state) {
+  const fs::path& dir = data_set(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(downline::network::from_csv(dir / "network.csv"));
+  set_rates(state, state.range(0), 0);
+}
+BENCHMARK(load_network)->Apply(sizes);
+
+void load_ledger(benchmark::State& state) {
+  const fs::path& dir = data_set(state.range(0));
+  auto net = downline::network::from_csv(dir / "network.csv");
+  std::size_t lines = 0;
+  for (auto _ : state) {
+    auto sales = downline::ledger::from_csv(dir / "sales.csv", net);
+    lines = sales.size();
+    benchmark::DoNotOptimize(sales);
+  }
+  set_rates(state, 0, static_cast<std::int64_t>(lines));
+}
+BENCHMARK(load_ledger)->Apply(sizes);
+
+void run_u8(benchmark::State& state) {
+  const fs::path& dir = data_set(state.range(0));
+  auto net = downline::network::from_csv(dir / "network.csv");
+  auto sales = downline::ledger::from_csv(dir / "sales.csv", net);
+  auto rules = downline::plan::from_json(u8_plan, "u8");
+  for (auto _ : state) benchmark::DoNotOptimize(downline::run(rules, net, sales));
+  set_rates(state, state.range(0), static_cast<std::int64_t>(sales.size()));
+}
+BENCHMARK(run_u8)->Apply(sizes);
+
+}  // namespace
+
+BENCHMARK_MAIN();
