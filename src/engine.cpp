@@ -2,6 +2,8 @@
 #include "downline/engine.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <iterator>
 #include <string>
 
 #include <fmt/format.h>
@@ -51,7 +53,8 @@ void apply_cap(const plan& rules, std::vector<std::vector<minor_t>>& paid, summa
   // Compare in exact units (10^-12): cap = rate × total amount.
   const exact_t cap = static_cast<exact_t>(*rules.payout_cap) * s.total_amount;
   const exact_t sum = minor_to_exact(1, rules.money_decimals) * positive;
-  if (sum <= cap) return;
+  if (positive > std::numeric_limits<minor_t>::max()) throw overflow_error("the total payout overflows");
+  if (positive == 0 || sum <= cap) return;
   const exact_t bounded_cap = std::max<exact_t>(cap, 0);
   s.cap_applied = true;
   s.cap_numerator = bounded_cap;
@@ -75,22 +78,39 @@ minor_t percentile(std::vector<minor_t>& values, std::uint64_t percent) {
   return *nth;
 }
 
-// Until a plan has a binary bonus, any carry names a bonus that cannot hold one.
-void check_state(const plan& rules, const network& net, const carry_state& state) {
-  for (const carry_entry& e : state.entries) {
-    if (net.find(e.member_id) == none)
+// Carry from the previous period (SPEC §7), per bonus: each entry names a member of the
+// network and a bonus of the plan that carries state (binary), at most once.
+std::vector<leg_carry> read_state(const plan& rules, const network& net, const carry_state* state) {
+  std::vector<leg_carry> carry(rules.bonuses.size());
+  if (!state) return carry;
+  std::vector<std::vector<std::uint8_t>> seen(rules.bonuses.size());
+  for (const carry_entry& e : state->entries) {
+    const member_index m = net.find(e.member_id);
+    if (m == none)
       throw input_error(fmt::format("{}: carry for a member who is not in the network '{}'", e.where, e.member_id));
-    int b = rules.find_bonus(e.bonus);
-    if (b < 0 || rules.bonuses[static_cast<std::size_t>(b)]->type() != "binary")
+    const int found = rules.find_bonus(e.bonus);
+    if (found < 0 || !rules.bonuses[static_cast<std::size_t>(found)]->carries_state())
       throw input_error(fmt::format("{}: carry for a bonus that is not a binary bonus of the plan '{}'", e.where, e.bonus));
+    const auto b = static_cast<std::size_t>(found);
+    if (carry[b].left.empty()) {
+      carry[b].left.assign(net.size(), 0);
+      carry[b].right.assign(net.size(), 0);
+      seen[b].assign(net.size(), 0);
+    }
+    if (seen[b][m])
+      throw input_error(fmt::format("{}: a second carry row for bonus '{}' and member '{}'", e.where, e.bonus, e.member_id));
+    seen[b][m] = 1;
+    carry[b].left[m] = e.left;
+    carry[b].right[m] = e.right;
   }
+  return carry;
 }
 
 }  // namespace
 
 result run(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
   check_precision(rules, sales);
-  if (options.state_in) check_state(rules, net, *options.state_in);
+  const std::vector<leg_carry> carry_in = read_state(rules, net, options.state_in);
   const std::uint32_t n = net.size();
   const std::vector<std::uint32_t> lines = lines_in_period(sales, options.period);
 
@@ -107,12 +127,19 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
 
   // Aggregate: PV per member, amount totals per kind.
   std::vector<volume_t> pv(n, 0);
+  std::vector<amount_t> member_amounts(n, 0);
   for (std::uint32_t line : lines) {
     member_index m = sales.member(line);
-    if (__builtin_add_overflow(pv[m], sales.volume(line), &pv[m]))
-      throw overflow_error(fmt::format("the personal volume of member '{}' overflows", net.id(m)));
+    if (__builtin_add_overflow(pv[m], sales.volume(line), &pv[m]) ||
+        __builtin_add_overflow(member_amounts[m], sales.amount(line), &member_amounts[m]))
+      throw overflow_error(fmt::format("the sales of member '{}' in the period overflow", net.id(m)));
     s.kind_amount[static_cast<std::size_t>(sales.kind(line))] += sales.amount(line);
   }
+  // Volume bases are volume × 100 (millionths): that must fit too.
+  constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
+  for (member_index m = 0; m < n; ++m)
+    if (pv[m] > volume_base_limit || pv[m] < -volume_base_limit)
+      throw overflow_error(fmt::format("the personal volume of member '{}' overflows", net.id(m)));
   for (auto a : s.kind_amount) s.total_amount += a;
 
   out.q = qualify(rules, net, std::move(pv));
@@ -123,8 +150,11 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   for (std::size_t b = 0; b < rules.bonuses.size(); ++b) {
     const bonus& bonus = *rules.bonuses[b];
     period_input in{rules, net, sales, lines, out.q, options.explain, results};
+    in.member_amounts = &member_amounts;
+    in.carry_in = &carry_in[b];
     bonus_result& r = results[b];
     bonus.evaluate(in, r);
+    s.breakage += r.breakage;  // pools report what they could not distribute
     r.exact.resize(n, 0);
     r.rounded.resize(n);
     for (member_index m = 0; m < n; ++m) r.rounded[m] = round_to_minor(r.exact[m], rules.money_decimals, rules.rounding);
@@ -145,18 +175,20 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
     bs.figures = std::move(results[b].figures);
     for (member_index m = 0; m < n; ++m) {
       if (paid[b][m] == 0) continue;
-      bs.total += paid[b][m];
+      if (__builtin_add_overflow(bs.total, paid[b][m], &bs.total))
+        throw overflow_error(fmt::format("the total of bonus '{}' overflows", bs.name));
       ++bs.earners;
       if (__builtin_add_overflow(per_member[m], paid[b][m], &per_member[m]))
         throw overflow_error(fmt::format("the total payout of member '{}' overflows", net.id(m)));
     }
-    s.total_payout += bs.total;
+    if (__builtin_add_overflow(s.total_payout, bs.total, &s.total_payout))
+      throw overflow_error("the total payout overflows");
     s.bonuses.push_back(std::move(bs));
   }
   for (std::uint32_t row = 0; row < n; ++row) {
     member_index m = net.member_at_row(row);
     for (std::size_t b = 0; b < paid.size(); ++b)
-      if (paid[b][m] != 0) out.payouts.push_back({m, static_cast<std::uint16_t>(b), paid[b][m]});
+      if (paid[b][m] != 0) out.payouts.push_back({m, static_cast<std::uint16_t>(b), paid[b][m], row});
   }
 
   for (member_index m = 0; m < n; ++m) {
@@ -170,6 +202,11 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
 
   if (options.explain) {
     for (auto& r : results) {
+      // Each bonus numbers its detail strings from 0: shift them into the result's table.
+      const auto shift = static_cast<std::uint32_t>(out.details.size());
+      for (auto& e : r.lines)
+        if (e.detail != no_detail) e.detail += shift;
+      std::move(r.details.begin(), r.details.end(), std::back_inserter(out.details));
       out.lines.insert(out.lines.end(), r.lines.begin(), r.lines.end());
       std::vector<explanation>().swap(r.lines);
     }
@@ -177,6 +214,17 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
       std::uint32_t ra = net.row(a.earner), rb = net.row(b.earner);
       return ra != rb ? ra < rb : a.bonus < b.bonus;
     });
+  }
+  // Carry into the next period (SPEC §7): network-file order, then plan order; zero rows left out.
+  if (std::any_of(results.begin(), results.end(), [](const bonus_result& r) { return !r.carry_out.left.empty(); })) {
+    for (std::uint32_t row = 0; row < n; ++row) {
+      const member_index m = net.member_at_row(row);
+      for (std::size_t b = 0; b < results.size(); ++b) {
+        const leg_carry& c = results[b].carry_out;
+        if (c.left.empty() || (c.left[m] == 0 && c.right[m] == 0)) continue;
+        out.state.entries.push_back({std::string(net.id(m)), rules.bonuses[b]->name(), c.left[m], c.right[m], {}});
+      }
+    }
   }
   for (auto& r : results) out.rounded.push_back(std::move(r.rounded));
   return out;

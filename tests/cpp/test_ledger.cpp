@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+// ledger.hpp: sale lines as exact columns, resolved to members (SPEC §2, §10).
+#include "downline/ledger.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string>
+
+#include "downline/date.hpp"
+#include "downline/error.hpp"
+
+using namespace downline;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct temp_csv {
+  fs::path path;
+  explicit temp_csv(const std::string& content) {
+    static std::atomic<int> counter{0};
+    path = fs::temp_directory_path() / fmt::format("downline_test_ledger_{}_{}.csv", ::getpid(), counter++);
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    REQUIRE(out.good());
+  }
+  ~temp_csv() {
+    std::error_code ignored;
+    fs::remove(path, ignored);
+  }
+  std::string at(std::size_t line) const { return fmt::format("{}:{}", path.string(), line); }
+};
+
+/// A, B, C: B and C sponsored by A.
+network abc() {
+  network_builder b("net", false);
+  b.add("A", "", "", "", "", 0);
+  b.add("B", "A", "", "", "", 1);
+  b.add("C", "A", "", "", "", 2);
+  return std::move(b).build();
+}
+
+/// The input_error message of loading `text` as sales.csv against `net`, the file's path shown as "F".
+std::string load_error(const network& net, const std::string& text) {
+  temp_csv f(text);
+  try {
+    ledger::from_csv(f.path, net);
+  } catch (const input_error& e) {
+    CHECK(e.code() == errc::input);
+    std::string msg = e.what();
+    const std::string path = f.path.string();
+    for (auto at = msg.find(path); at != std::string::npos; at = msg.find(path)) msg.replace(at, path.size(), "F");
+    return msg;
+  } catch (const std::exception& e) {
+    FAIL("unexpected exception: " << e.what());
+  }
+  FAIL("expected an input_error for:\n" << text);
+  return {};
+}
+
+date_t day(const char* text) { return *parse_date(text); }
+}  // namespace
+
+TEST_CASE("ledger: exact amounts, volumes, kinds, dates, order ids", "[ledger]") {
+  const network net = abc();
+  temp_csv f(
+      "member_id,amount,volume,kind,date,order_id\n"
+      "A,12.30,,retail,2026-03-01,o1\n"         // 2
+      "B,-5,-2.5,personal,2026-03-31,\n"        // 3
+      "C,0.000001,1,fee,,o3\n"                  // 4
+      "A,100,50.1234,,2026-04-01,\"o,4\"\n");   // 5
+  const ledger l = ledger::from_csv(f.path, net);
+  REQUIRE(l.size() == 4);
+  CHECK(l.source() == f.path.string());
+  CHECK(net.id(l.member(0)) == "A");
+  CHECK(net.id(l.member(1)) == "B");
+  CHECK(net.id(l.member(2)) == "C");
+  CHECK(net.id(l.member(3)) == "A");
+  CHECK(l.amount(0) == 12'300'000);
+  CHECK(l.amount(1) == -5'000'000);
+  CHECK(l.amount(2) == 1);
+  CHECK(l.amount(3) == 100'000'000);
+  CHECK(l.volume(0) == 123'000);  // default: the amount, 12.3 points
+  CHECK(l.volume(1) == -25'000);
+  CHECK(l.volume(2) == 10'000);
+  CHECK(l.volume(3) == 501'234);
+  CHECK(l.kind(0) == sale_kind::retail);
+  CHECK(l.kind(1) == sale_kind::personal);
+  CHECK(l.kind(2) == sale_kind::fee);
+  CHECK(l.kind(3) == sale_kind::retail);  // empty kind is retail
+  CHECK(l.date(0) == day("2026-03-01"));
+  CHECK(l.date(1) == day("2026-03-31"));
+  CHECK(l.date(2) == no_date);
+  CHECK(l.date(3) == day("2026-04-01"));
+  CHECK(l.order_id(0) == "o1");
+  CHECK(l.order_id(1) == "");
+  CHECK(l.order_id(2) == "o3");
+  CHECK(l.order_id(3) == "o,4");
+  CHECK(l.first_undated() == f.at(4));
+  CHECK(l.members().size() == 4);
+  CHECK(l.amounts() == std::vector<amount_t>{12'300'000, -5'000'000, 1, 100'000'000});
+  CHECK(l.volumes() == std::vector<volume_t>{123'000, -25'000, 10'000, 501'234});
+  CHECK(to_string(sale_kind::retail) == "retail");
+  CHECK(to_string(sale_kind::personal) == "personal");
+  CHECK(to_string(sale_kind::fee) == "fee");
+
+  SECTION("amount_precision: the first amount with d significant decimals, per d") {
+    const auto& p = l.amount_precision();
+    CHECK(p[0].where == f.at(3));  // "-5" (line 5's "100" comes later)
+    CHECK(p[0].text == "-5");
+    CHECK(p[1].where == f.at(2));  // "12.30": the trailing zero is not significant
+    CHECK(p[1].text == "12.30");
+    CHECK(p[6].where == f.at(4));
+    CHECK(p[6].text == "0.000001");
+    for (int d : {2, 3, 4, 5}) {
+      CHECK(p[static_cast<std::size_t>(d)].where.empty());
+      CHECK(p[static_cast<std::size_t>(d)].text.empty());
+    }
+  }
+}
+
+TEST_CASE("ledger: optional columns absent or filled in later", "[ledger]") {
+  const network net = abc();
+  SECTION("no date, no order_id, no volume, no kind columns") {
+    temp_csv f("amount,member_id\n7.5,B\n-1,C\n");
+    const ledger l = ledger::from_csv(f.path, net);
+    REQUIRE(l.size() == 2);
+    CHECK(net.id(l.member(0)) == "B");
+    CHECK(l.amount(0) == 7'500'000);
+    CHECK(l.volume(0) == 75'000);
+    CHECK(l.volume(1) == -10'000);
+    CHECK(l.kind(1) == sale_kind::retail);
+    CHECK(l.date(0) == no_date);
+    CHECK(l.date(1) == no_date);
+    CHECK(l.order_id(0).empty());
+    CHECK(l.order_id(1).empty());
+    CHECK(l.first_undated() == f.at(2));
+  }
+  SECTION("the first lines have no date / order id, later ones do") {
+    temp_csv f("member_id,amount,date,order_id\nA,1,,\nA,2,2026-01-05,x\nA,3,,\nA,4,2026-01-06,yy\n");
+    const ledger l = ledger::from_csv(f.path, net);
+    REQUIRE(l.size() == 4);
+    CHECK(l.date(0) == no_date);
+    CHECK(l.date(1) == day("2026-01-05"));
+    CHECK(l.date(2) == no_date);
+    CHECK(l.date(3) == day("2026-01-06"));
+    CHECK(l.order_id(0) == "");
+    CHECK(l.order_id(1) == "x");
+    CHECK(l.order_id(2) == "");
+    CHECK(l.order_id(3) == "yy");
+    CHECK(l.first_undated() == f.at(2));
+  }
+  SECTION("every line dated") {
+    temp_csv f("member_id,amount,date\nA,1,2026-01-05\n");
+    CHECK(ledger::from_csv(f.path, net).first_undated().empty());
+  }
+  SECTION("a header-only ledger is empty, not an error") {
+    temp_csv f("member_id,amount\n");
+    const ledger l = ledger::from_csv(f.path, net);
+    CHECK(l.size() == 0);
+    CHECK(l.first_undated().empty());
+  }
+}
+
+TEST_CASE("ledger: default volume needs an amount with at most 4 decimals", "[ledger]") {
+  const network net = abc();
+  std::string msg = load_error(net, "member_id,amount,volume\nA,12.3456,\nA,2.00001,\n");
+  CHECK(msg == "F:3: amount has more than 4 decimals and no volume to stand in for it '2.00001'");
+  // A volume stands in for a precise amount; trailing zeros do not count as decimals.
+  temp_csv good("member_id,amount,volume\nA,12.3456,\nA,1.00005,1\nA,2.000000,\n");
+  const ledger l = ledger::from_csv(good.path, net);
+  REQUIRE(l.size() == 3);
+  CHECK(l.volume(0) == 123'456);
+  CHECK(l.amount(1) == 1'000'050);
+  CHECK(l.volume(1) == 10'000);
+  CHECK(l.volume(2) == 20'000);
+}
+
+TEST_CASE("ledger: refunds and the int64 edges", "[ledger]") {
+  const network net = abc();
+  temp_csv f(
+      "member_id,amount,volume\n"
+      "A,-0.01,\n"
+      "B,9223372036854.775807,1\n"
+      "C,-9223372036854.775808,-1\n"
+      "A,0,0\n");
+  const ledger l = ledger::from_csv(f.path, net);
+  REQUIRE(l.size() == 4);
+  CHECK(l.amount(0) == -10'000);
+  CHECK(l.volume(0) == -100);
+  CHECK(l.amount(1) == std::numeric_limits<amount_t>::max());
+  CHECK(l.amount(2) == std::numeric_limits<amount_t>::min());
+  CHECK(l.volume(2) == -10'000);
+  CHECK(l.amount(3) == 0);
+  CHECK(l.amount_precision()[6].text == "9223372036854.775807");
+}
+
+TEST_CASE("ledger errors name file:line and the value", "[ledger]") {
+  const network net = abc();
+  auto err = [&](const std::string& text) { return load_error(net, text); };
+  CHECK(err("member_id,amount\nA,1\nZ,2\n") == "F:3: sale for a member who is not in the network 'Z'");
+  CHECK(err("member_id,amount\nA,1.0000001\n") == "F:2: amount has too many decimals '1.0000001'");
+  CHECK(err("member_id,amount\nA,1e3\n") == "F:2: amount is not a decimal number '1e3'");
+  CHECK(err("member_id,amount\nA, 5\n") == "F:2: amount is not a decimal number ' 5'");
+  CHECK(err("member_id,amount\nA,\n") == "F:2: amount is empty ''");
+  CHECK(err("member_id,amount,volume\nA,9223372036855,1\n") == "F:2: amount is out of range '9223372036855'");
+  CHECK(err("member_id,amount,volume\nA,1,0.00001\n") == "F:2: volume has too many decimals '0.00001'");
+  CHECK(err("member_id,amount,volume\nA,1,x\n") == "F:2: volume is not a decimal number 'x'");
+  CHECK(err("member_id,amount,volume\nA,1,922337203685478\n") == "F:2: volume is out of range '922337203685478'");
+  CHECK(err("member_id,amount,kind\nA,1,wholesale\n") ==
+        "F:2: unknown kind (expected retail, personal or fee) 'wholesale'");
+  CHECK(err("member_id,amount,kind\nA,1,Retail\n") ==
+        "F:2: unknown kind (expected retail, personal or fee) 'Retail'");
+  CHECK(err("member_id,amount,date\nA,1,2026-02-30\n") == "F:2: date is not a date YYYY-MM-DD '2026-02-30'");
+  CHECK(err("member_id,amount,date\nA,1,03/01/2026\n") == "F:2: date is not a date YYYY-MM-DD '03/01/2026'");
+  CHECK(err("member_id,volume\nA,1\n") == "F:1: missing required column 'amount'");
+  CHECK(err("amount\n1\n") == "F:1: missing required column 'member_id'");
+  // Line numbers survive blank lines and quoted newlines before the bad line.
+  CHECK(err("member_id,amount,order_id\nA,1,\"multi\nline\"\n\nZ,3,\n") ==
+        "F:5: sale for a member who is not in the network 'Z'");
+  CHECK(err("member_id,amount\n\n\nA,1\n\nA,x\n") == "F:6: amount is not a decimal number 'x'");
+}
+
+TEST_CASE("ledger: the first unknown member of a large ledger, with its line", "[ledger]") {
+  // Large enough that member ids may be resolved in parallel halves: the earliest bad line wins.
+  const network net = abc();
+  std::string text = "member_id,amount\n";
+  std::size_t line = 1, first_bad_line = 0, later_bad_line = 0;
+  const int count = 240'000;
+  for (int i = 0; i < count; ++i) {
+    if (i % 1000 == 999) {
+      text += "\n";  // a blank line shifts every later line number
+      ++line;
+    }
+    const bool bad_early = i == 70'001, bad_late = i == 200'003;
+    text += bad_early ? "X1" : bad_late ? "X2" : (i % 2 ? "B" : "C");
+    text += ",1\n";
+    ++line;
+    if (bad_early) first_bad_line = line;
+    if (bad_late) later_bad_line = line;
+  }
+  REQUIRE(first_bad_line > 0);
+  REQUIRE(later_bad_line > first_bad_line);
+  CHECK(load_error(net, text) == fmt::format("F:{}: sale for a member who is not in the network 'X1'", first_bad_line));
+
+  // Without the early one, the late one is reported with its own line.
+  std::string only_late = text;
+  only_late.replace(only_late.find("X1,"), 2, "A");
+  CHECK(load_error(net, only_late) == fmt::format("F:{}: sale for a member who is not in the network 'X2'", later_bad_line));
+}
+
+TEST_CASE("ledger_builder: values and 'row i' locations", "[ledger]") {
+  const network net = abc();
+  SECTION("values") {
+    ledger_builder b(net, "arr", false);
+    b.add_values("A", 1'230'000, 12'300, sale_kind::personal, no_date, "", 0);
+    b.add_values("B", -5'000'000, -50'000, sale_kind::fee, day("2026-03-02"), "ord", 1);
+    b.add_values("C", 7, 0, sale_kind::retail, day("2026-03-03"), "", 2);
+    const ledger l = std::move(b).build();
+    REQUIRE(l.size() == 3);
+    CHECK(l.source() == "arr");
+    CHECK(net.id(l.member(1)) == "B");
+    CHECK(l.amount(0) == 1'230'000);
+    CHECK(l.volume(1) == -50'000);
+    CHECK(l.kind(0) == sale_kind::personal);
+    CHECK(l.kind(1) == sale_kind::fee);
+    CHECK(l.date(0) == no_date);
+    CHECK(l.date(2) == day("2026-03-03"));
+    CHECK(l.order_id(0) == "");
+    CHECK(l.order_id(1) == "ord");
+    CHECK(l.first_undated() == "arr row 0");
+    const auto& p = l.amount_precision();
+    CHECK(p[2].where == "arr row 0");
+    CHECK(p[2].text == "1.23");
+    CHECK(p[0].where == "arr row 1");
+    CHECK(p[0].text == "-5");
+    CHECK(p[6].where == "arr row 2");
+    CHECK(p[6].text == "0.000007");
+  }
+  SECTION("unknown member") {
+    ledger_builder b(net, "arr", false);
+    b.add_values("A", 1, 1, sale_kind::retail, no_date, "", 0);
+    try {
+      b.add_values("Q", 1, 1, sale_kind::retail, no_date, "", 7);
+      std::move(b).build();
+      FAIL("no error");
+    } catch (const input_error& e) {
+      CHECK(std::string(e.what()) == "arr row 7: sale for a member who is not in the network 'Q'");
+    }
+  }
+  SECTION("text with row locations") {
+    ledger_builder b(net, "arr", false);
+    try {
+      b.add_text("A", "1.5", "", "", "", "", 0);
+      b.add_text("A", "1.5.1", "", "", "", "", 1);
+      std::move(b).build();
+      FAIL("no error");
+    } catch (const input_error& e) {
+      CHECK(std::string(e.what()) == "arr row 1: amount is not a decimal number '1.5.1'");
+    }
+  }
+}
