@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// What the C API's opaque handles hold. Inputs are shared, so a result keeps alive the
+// plan, network and ledger it was computed from.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "downline/engine.hpp"
+#include "downline/ledger.hpp"
+#include "downline/network.hpp"
+#include "downline/plan.hpp"
+#include "downline/result.hpp"
+#include "downline/state.hpp"
+
+namespace downline::capi {
+
+/// Element i of an optional column of C strings: NULL column or element is "".
+inline std::string_view text_at(const char* const* column, std::size_t i) {
+  return column && column[i] ? std::string_view(column[i]) : std::string_view();
+}
+
+/// Strings handed out as NUL-terminated `const char*`, built on first use. O(total length).
+class cstring_table {
+ public:
+  /// Builds the table once from get(i) for i < n (thread-safe), then returns entry i.
+  template <class Get>
+  const char* at(std::size_t i, std::size_t n, Get&& get) const {
+    std::call_once(once_, [&] {
+      offsets_.reserve(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        offsets_.push_back(text_.size());
+        text_.append(get(k));
+        text_.push_back('\0');
+      }
+    });
+    return text_.data() + offsets_[i];
+  }
+
+ private:
+  mutable std::once_flag once_;
+  mutable std::string text_;
+  mutable std::vector<std::size_t> offsets_;
+};
+
+struct network_data {
+  explicit network_data(downline::network n) : net(std::move(n)) {}
+  downline::network net;
+  cstring_table ids;  // by member index
+  const char* id(member_index m) const {
+    return ids.at(m, net.size(), [this](std::size_t k) { return net.id(static_cast<member_index>(k)); });
+  }
+};
+
+struct ledger_data {
+  ledger_data(downline::ledger l, std::shared_ptr<const network_data> n) : sales(std::move(l)), net(std::move(n)) {}
+  downline::ledger sales;
+  std::shared_ptr<const network_data> net;  // the network its members belong to
+  cstring_table order_ids;                  // by line
+  const char* order_id(std::size_t line) const {
+    return order_ids.at(line, sales.size(), [this](std::size_t k) { return sales.order_id(k); });
+  }
+};
+
+}  // namespace downline::capi
+
+struct downline_plan {
+  std::shared_ptr<const downline::plan> rules;
+};
+
+struct downline_network {
+  std::shared_ptr<const downline::capi::network_data> data;
+};
+
+struct downline_ledger {
+  std::shared_ptr<const downline::capi::ledger_data> data;
+};
+
+struct downline_state {
+  downline::carry_state state;
+};
+
+struct downline_result {
+  std::shared_ptr<const downline::plan> rules;
+  std::shared_ptr<const downline::capi::network_data> net;
+  std::shared_ptr<const downline::capi::ledger_data> sales;
+  downline::result r;
+  bool explained = false;
+  // First payout line of each member (by member index) and one past its last: built on first use.
+  mutable std::once_flag ranges_once;
+  mutable std::vector<std::uint32_t> first_payout, end_payout;
+};

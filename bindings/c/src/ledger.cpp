@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// C API: ledgers, from CSV and from arrays of minor units.
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "downline/date.hpp"
+#include "downline/decimal.hpp"
+#include "downline/error.hpp"
+#include "guard.hpp"
+#include "handles.hpp"
+
+using namespace downline::capi;
+using downline::amount_t;
+using downline::volume_t;
+
+namespace {
+
+// value × 10^(to - from), or an overflow error naming the row when it leaves int64.
+std::int64_t rescale(std::int64_t value, int from, int to, const downline::ledger_builder& b, std::size_t row,
+                     const char* what) {
+  std::int64_t factor = 1;
+  for (int i = from; i < to; ++i) factor *= 10;
+  std::int64_t scaled = 0;
+  if (__builtin_mul_overflow(value, factor, &scaled))
+    throw downline::overflow_error(
+        fmt::format("{}: {} overflows '{}'", b.location(row), what, downline::format_fixed(value, from)));
+  return scaled;
+}
+}  // namespace
+
+extern "C" {
+
+downline_status downline_ledger_from_csv(downline_ledger** out, const downline_network* network, const char* path) {
+  const char* const fn = __func__;
+  if (out) *out = nullptr;
+  return guarded([&] {
+    require(out, "out", fn);
+    require(network, "network", fn);
+    require(path, "path", fn);
+    auto data = std::make_shared<ledger_data>(downline::ledger::from_csv(path, network->data->net), network->data);
+    *out = new downline_ledger{std::move(data)};
+  });
+}
+
+downline_status downline_ledger_from_arrays(downline_ledger** out, const downline_network* network, size_t count,
+                                            const char* const* member_ids, const int64_t* amounts, int money_decimals,
+                                            const int64_t* volumes, int volume_decimals, const uint8_t* kinds,
+                                            const char* const* dates, const char* const* order_ids) {
+  const char* const fn = __func__;
+  if (out) *out = nullptr;
+  return guarded([&] {
+    require(out, "out", fn);
+    require(network, "network", fn);
+    if (count > 0) {
+      require(member_ids, "member_ids", fn);
+      require(amounts, "amounts", fn);
+    }
+    if (money_decimals < 0 || money_decimals > downline::amount_decimals)
+      throw status_error(DOWNLINE_ERROR_USAGE,
+                         fmt::format("{}: money_decimals must be 0..6 '{}'", fn, money_decimals));
+    if (volumes && (volume_decimals < 0 || volume_decimals > downline::volume_decimals))
+      throw status_error(DOWNLINE_ERROR_USAGE,
+                         fmt::format("{}: volume_decimals must be 0..4 '{}'", fn, volume_decimals));
+    downline::ledger_builder builder(network->data->net, "sales", false);
+    builder.reserve(count);
+    constexpr amount_t per_volume_unit = downline::amount_scale / downline::volume_scale;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view member = text_at(member_ids, i);
+      const amount_t amount = rescale(amounts[i], money_decimals, downline::amount_decimals, builder, i, "amount");
+      volume_t volume = 0;
+      if (volumes) {
+        volume = rescale(volumes[i], volume_decimals, downline::volume_decimals, builder, i, "volume");
+      } else {
+        if (amount % per_volume_unit != 0)
+          builder.fail(i, "amount has more than 4 decimals and no volume to stand in for it",
+                       downline::format_fixed(amounts[i], money_decimals));
+        volume = amount / per_volume_unit;
+      }
+      downline::sale_kind kind = downline::sale_kind::retail;
+      if (kinds) {
+        if (kinds[i] > DOWNLINE_KIND_FEE)
+          builder.fail(i, "unknown kind (expected 0 retail, 1 personal or 2 fee)", std::to_string(kinds[i]));
+        kind = static_cast<downline::sale_kind>(kinds[i]);
+      }
+      downline::date_t date = downline::no_date;
+      if (std::string_view text = text_at(dates, i); !text.empty()) {
+        auto parsed = downline::parse_date(text);
+        if (!parsed) builder.fail(i, "date is not a date YYYY-MM-DD", text);
+        date = *parsed;
+      }
+      builder.add_values(member, amount, volume, kind, date, text_at(order_ids, i), i);
+    }
+    auto data = std::make_shared<ledger_data>(std::move(builder).build(), network->data);
+    *out = new downline_ledger{std::move(data)};
+  });
+}
+
+void downline_ledger_destroy(downline_ledger** ledger) {
+  if (!ledger) return;
+  delete *ledger;
+  *ledger = nullptr;
+}
+
+size_t downline_ledger_size(const downline_ledger* ledger) { return ledger ? ledger->data->sales.size() : 0; }
+
+}  // extern "C"

@@ -1,0 +1,469 @@
+# SPDX-License-Identifier: MIT
+"""downline: exact, explainable multi-level-marketing commissions, for analysts.
+
+    import downline
+
+    plan = downline.Plan.from_json("plan.json")           # a path, JSON text or a dict
+    net = downline.Network.from_csv("network.csv")        # or Network.from_arrays(ids, sponsor_ids)
+    sales = downline.Ledger.from_csv("sales.csv")         # or Ledger.from_arrays(member_ids, amounts)
+    res = downline.run(plan, net, sales, period="2026-03")
+    res.payouts          # DataFrame: member_id, bonus, amount (decimal.Decimal, never float)
+    res.payouts_minor    # the same amounts as an int64 NumPy array of minor units (cents)
+    res.ranks            # DataFrame: member_id, rank, pv, gv, active
+    res.state            # carry for the next period: downline.run(..., state=res.state)
+    res.summary          # dict, as the CLI's --summary-json
+
+Money is exact everywhere: amounts go in as int64 minor units, strings or decimal.Decimal,
+and come out as Decimal or int64 minor units; a float is refused. Errors raise subclasses of
+``downline.Error`` with the CLI's messages. The computation releases the GIL.
+"""
+
+from __future__ import annotations
+
+import datetime as _datetime
+import json as _json
+import os as _os
+from decimal import Decimal
+from functools import cached_property
+from typing import Any, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._errors import (
+    Error,
+    FileError,
+    InputError,
+    InputTypeError,
+    NetworkError,
+    NumberOverflowError,
+    PlanError,
+    UsageError,
+)
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "Plan",
+    "Network",
+    "Ledger",
+    "State",
+    "Result",
+    "run",
+    "Error",
+    "FileError",
+    "InputError",
+    "InputTypeError",
+    "NetworkError",
+    "PlanError",
+    "NumberOverflowError",
+    "UsageError",
+    "__version__",
+]
+
+PathLike = Union[str, "_os.PathLike[str]"]
+Column = Any  # a NumPy array, a pandas Series, a list or a tuple
+
+_VOLUME_DECIMALS = _core.VOLUME_DECIMALS  # PV, GV and carry: ten-thousandths of a point
+_BASE_DECIMALS = 6                        # explanation bases: millionths (volume x 100)
+_RATE_DECIMALS = _core.RATE_DECIMALS      # rates: millionths of one
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+def _trimmed(value: Decimal) -> Decimal:
+    """12.5000 -> 12.5, 150.0000 -> 150 (no exponent)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _from_units(values: "np.ndarray", decimals: int, trim: bool) -> list:
+    """Integers in 10^-decimals units as exact Decimals."""
+    out = [Decimal(int(v)).scaleb(-decimals) for v in values.tolist()]
+    return [_trimmed(d) for d in out] if trim else out
+
+
+def _json_text(value: Any) -> str:
+    """A plan given as a dict, as JSON text; Decimal numbers are written exactly."""
+    if isinstance(value, Mapping):
+        items = (f"{_json.dumps(str(k))}: {_json_text(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_json_text(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise PlanError(f"plan: a number is not finite '{value}'")
+        return format(value, "f")
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return _json.dumps(value)
+    raise TypeError(f"a plan dict holds JSON values, not {type(value).__name__}")
+
+
+def _path(path: PathLike) -> str:
+    return _os.fspath(path)
+
+
+def _period_text(period: Any) -> Optional[str]:
+    if period is None:
+        return None
+    if isinstance(period, str):
+        return period
+    if isinstance(period, np.datetime64):
+        period = pd.Timestamp(period)
+    if hasattr(period, "year") and hasattr(period, "month"):  # date, datetime, Timestamp, Period
+        return f"{int(period.year):04d}-{int(period.month):02d}"
+    raise TypeError(f"period must be 'YYYY-MM', a date or a pandas Period, not {type(period).__name__}")
+
+
+def _dates_column(dates: Column) -> Column:
+    """datetime64 values become int64 days since 1970-01-01 (NaT: undated); date objects ISO text."""
+    if dates is None:
+        return None
+    values = np.asarray(dates)
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[D]").astype(np.int64)
+    if values.dtype.kind == "O":
+        return np.array([v.isoformat()[:10] if isinstance(v, (_datetime.date, pd.Timestamp)) else v
+                         for v in values.tolist()], dtype=object)
+    return values
+
+
+def _date_texts(dates: Column) -> Column:
+    """joined dates as ISO text (NaT and None: empty)."""
+    if dates is None:
+        return None
+    values = np.asarray(dates)
+    if values.dtype.kind == "M":
+        text = np.datetime_as_string(values.astype("datetime64[D]"))
+        return np.where(np.isnat(values), "", text)
+    return _dates_column(values)
+
+
+def _column(frame: pd.DataFrame, name: str) -> Column:
+    return frame[name].to_numpy() if name in frame.columns else None
+
+
+# ---- inputs -------------------------------------------------------------------------------
+
+class Plan:
+    """A compensation plan (SPEC §3), validated as a whole."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: "_core.Plan") -> None:
+        self._core = core
+
+    @classmethod
+    def from_json(cls, source: Union[PathLike, str, bytes, Mapping[str, Any]]) -> "Plan":
+        """A plan from a file path, JSON text (starting with ``{``) or a dict.
+
+        Errors raise PlanError naming the JSON path (``plan.json: bonuses[0].rates[3]: ...``)."""
+        if isinstance(source, Mapping):
+            return cls(_core.Plan.from_json_text(_json_text(source), "plan"))
+        if isinstance(source, bytes):
+            source = source.decode("utf-8")
+        if isinstance(source, str) and source.lstrip().startswith("{"):
+            return cls(_core.Plan.from_json_text(source, "plan"))
+        return cls(_core.Plan.from_file(_path(source)))
+
+    @classmethod
+    def from_file(cls, path: PathLike) -> "Plan":
+        return cls(_core.Plan.from_file(_path(path)))
+
+    @property
+    def name(self) -> str:
+        return self._core.name
+
+    @property
+    def currency(self) -> str:
+        return self._core.currency
+
+    @property
+    def money_decimals(self) -> int:
+        return self._core.money_decimals
+
+    @property
+    def rounding(self) -> str:
+        return self._core.rounding
+
+    @property
+    def bonus_names(self) -> list:
+        return list(self._core.bonus_names)
+
+    @property
+    def bonus_types(self) -> list:
+        return list(self._core.bonus_types)
+
+    @property
+    def rank_names(self) -> list:
+        return list(self._core.rank_names)
+
+    def __repr__(self) -> str:
+        return f"<downline.Plan {self.name!r}: bonuses {self.bonus_names}>"
+
+
+class Network:
+    """The sponsor (and placement) trees of one company (SPEC §2 network.csv)."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: "_core.Network") -> None:
+        self._core = core
+
+    @classmethod
+    def from_csv(cls, path: PathLike) -> "Network":
+        return cls(_core.Network.from_csv(_path(path)))
+
+    @classmethod
+    def from_arrays(cls, ids: Column, sponsor_ids: Column, placement_ids: Column = None, positions: Column = None,
+                    joined: Column = None) -> "Network":
+        """Members from parallel columns, rows in any order. Ids are text (or integers); an empty
+        sponsor (None, "", NaN) makes a root; positions are "L", "R" or 1..width; joined is ISO
+        text or datetime64. Errors name the row as ``network row i`` (0-based)."""
+        return cls(_core.Network.from_columns(ids, sponsor_ids, placement_ids, positions, _date_texts(joined)))
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "Network":
+        """From a DataFrame with network.csv's columns (id, sponsor_id[, placement_id, position, joined])."""
+        return cls.from_arrays(frame["id"].to_numpy(), frame["sponsor_id"].to_numpy(), _column(frame, "placement_id"),
+                               _column(frame, "position"), _column(frame, "joined"))
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def __contains__(self, member_id: object) -> bool:
+        return isinstance(member_id, str) and member_id in self._core
+
+    @property
+    def ids(self) -> list:
+        """Member ids in input order."""
+        return self._core.ids()
+
+    def __repr__(self) -> str:
+        return f"<downline.Network: {len(self)} members>"
+
+
+class Ledger:
+    """Sale lines (SPEC §2 sales.csv). Member ids are resolved against the network of each run."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: "_core.Ledger") -> None:
+        self._core = core
+
+    @classmethod
+    def from_csv(cls, path: PathLike, network: Optional[Network] = None) -> "Ledger":
+        """Parses sales.csv now (malformed values raise here); with `network`, also checks its members now."""
+        ledger = cls(_core.Ledger.from_csv(_path(path)))
+        if network is not None:
+            ledger._core.resolve(network._core)
+        return ledger
+
+    @classmethod
+    def from_arrays(cls, member_ids: Column, amounts: Column, volumes: Column = None, kinds: Column = None,
+                    dates: Column = None, order_ids: Column = None, money_decimals: int = 2,
+                    volume_decimals: Optional[int] = None, network: Optional[Network] = None) -> "Ledger":
+        """Sale lines from parallel columns.
+
+        amounts: int64 minor units of `money_decimals` (1230 = 12.30 with 2; an int64 NumPy array is
+        read in place, not copied), or exact text / decimal.Decimal ("12.30"). Floats are refused
+        (downline.InputTypeError, also a TypeError).
+        volumes: None (equal to the amount), integers in 10^-volume_decimals points (default:
+        money_decimals), or exact text / Decimal. kinds: "retail" / "personal" / "fee" (or 0/1/2).
+        dates: ISO text, datetime.date or datetime64 (needed with a period). order_ids: text.
+        Errors name the line as ``sales row i`` (0-based)."""
+        if volume_decimals is None:
+            volume_decimals = min(money_decimals, _VOLUME_DECIMALS)
+        core = _core.Ledger.from_columns(member_ids, amounts, volumes, kinds, _dates_column(dates), order_ids,
+                                         money_decimals, volume_decimals)
+        ledger = cls(core)
+        if network is not None:
+            core.resolve(network._core)
+        return ledger
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, money_decimals: int = 2, volume_decimals: Optional[int] = None,
+                   network: Optional[Network] = None) -> "Ledger":
+        """From a DataFrame with sales.csv's columns (member_id, amount[, volume, kind, date, order_id])."""
+        return cls.from_arrays(frame["member_id"].to_numpy(), frame["amount"].to_numpy(), _column(frame, "volume"),
+                               _column(frame, "kind"), _column(frame, "date"), _column(frame, "order_id"),
+                               money_decimals, volume_decimals, network)
+
+    def __repr__(self) -> str:
+        return "<downline.Ledger>"
+
+
+class State:
+    """Carry between periods (binary leg volume per member and bonus, SPEC §7)."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: Optional["_core.State"] = None) -> None:
+        self._core = core if core is not None else _core.State()
+
+    @classmethod
+    def from_csv(cls, path: PathLike) -> "State":
+        """The CSV of ``downline run --state-out`` (member_id,bonus,left,right)."""
+        return cls(_core.State.from_csv(_path(path)))
+
+    @classmethod
+    def from_arrays(cls, member_ids: Column, bonuses: Column, left: Column, right: Column,
+                    volume_decimals: int = 0) -> "State":
+        """left / right: exact text or Decimal, or integers in 10^-volume_decimals points."""
+        return cls(_core.State.from_columns(member_ids, bonuses, left, right, volume_decimals))
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "State":
+        """From a DataFrame with columns member_id, bonus, left, right (as to_frame gives: Decimal
+        or text volumes; integers are whole points)."""
+        return cls.from_arrays(frame["member_id"].to_numpy(), frame["bonus"].to_numpy(), frame["left"].to_numpy(),
+                               frame["right"].to_numpy())
+
+    def to_frame(self) -> pd.DataFrame:
+        """member_id, bonus, left, right (Decimal points)."""
+        rows = self._core.entries()
+        return pd.DataFrame({
+            "member_id": [r[0] for r in rows],
+            "bonus": [r[1] for r in rows],
+            "left": [Decimal(r[2]) for r in rows],
+            "right": [Decimal(r[3]) for r in rows],
+        }, columns=["member_id", "bonus", "left", "right"])
+
+    def entries(self) -> list:
+        """[(member_id, bonus, left, right)] with exact Decimal volumes."""
+        return [(m, b, Decimal(l), Decimal(r)) for m, b, l, r in self._core.entries()]
+
+    def to_csv(self, path: PathLike) -> None:
+        """Writes the state CSV (rows with zero carry left out), atomically."""
+        self._core.write_csv(_path(path))
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, State) and self._core.entries() == other._core.entries()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<downline.State: {len(self)} entries>"
+
+
+# ---- the run ------------------------------------------------------------------------------
+
+class Result:
+    """One period's outcome. DataFrames are built on first access."""
+
+    def __init__(self, core: "_core.Result") -> None:
+        self._core = core
+
+    @property
+    def money_decimals(self) -> int:
+        return self._core.money_decimals
+
+    @cached_property
+    def _payout_columns(self) -> tuple:
+        return self._core.payout_columns()
+
+    @cached_property
+    def payouts(self) -> pd.DataFrame:
+        """payouts.csv: member_id, bonus, amount (Decimal with money_decimals digits), in its order."""
+        ids, bonuses, minor = self._payout_columns
+        return pd.DataFrame({"member_id": ids, "bonus": bonuses,
+                             "amount": _from_units(minor, self.money_decimals, trim=False)},
+                            columns=["member_id", "bonus", "amount"])
+
+    @cached_property
+    def payouts_minor(self) -> np.ndarray:
+        """The payout amounts as int64 minor units, row for row with `payouts`."""
+        minor = self._payout_columns[2]
+        minor.setflags(write=False)
+        return minor
+
+    @cached_property
+    def member_totals(self) -> pd.DataFrame:
+        """Each earner's total over all bonuses: member_id, amount (Decimal), amount_minor (int64)."""
+        ids, _, minor = self._payout_columns
+        frame = pd.DataFrame({"member_id": ids, "amount_minor": minor})
+        totals = frame.groupby("member_id", sort=False)["amount_minor"].sum().reset_index()
+        totals["amount"] = _from_units(totals["amount_minor"].to_numpy(), self.money_decimals, trim=False)
+        return totals[["member_id", "amount", "amount_minor"]]
+
+    @cached_property
+    def ranks(self) -> pd.DataFrame:
+        """ranks.csv: member_id, rank ("" below the first), pv, gv (Decimal points), active."""
+        ids, ranks, pv, gv, active = self._core.rank_columns()
+        return pd.DataFrame({"member_id": ids, "rank": ranks, "pv": _from_units(pv, _VOLUME_DECIMALS, trim=True),
+                             "gv": _from_units(gv, _VOLUME_DECIMALS, trim=True), "active": active},
+                            columns=["member_id", "rank", "pv", "gv", "active"])
+
+    @cached_property
+    def lines(self) -> pd.DataFrame:
+        """lines.csv (needs run(..., explain=True)): member_id, bonus, source_member_id, order_id,
+        level, base (Decimal), rate (Decimal fraction: 0.1 is 10%), amount (exact, unrounded Decimal)."""
+        if not self._core.explained:
+            raise UsageError("explanation lines are kept only by run(..., explain=True) ''")
+        earners, bonuses, sources, orders, levels, bases, rates, amounts = self._core.line_columns()
+        return pd.DataFrame({
+            "member_id": earners, "bonus": bonuses, "source_member_id": sources, "order_id": orders,
+            "level": levels, "base": _from_units(bases, _BASE_DECIMALS, trim=True),
+            "rate": _from_units(rates, _RATE_DECIMALS, trim=True), "amount": [Decimal(a) for a in amounts],
+        }, columns=["member_id", "bonus", "source_member_id", "order_id", "level", "base", "rate", "amount"])
+
+    @cached_property
+    def summary(self) -> dict:
+        """The summary as the CLI's --summary-json (money as exact decimal strings)."""
+        return _json.loads(self._core.summary_json(), parse_float=Decimal)
+
+    @property
+    def summary_text(self) -> str:
+        return self._core.summary_text()
+
+    @cached_property
+    def state(self) -> State:
+        """The carry into the next period: pass it as run(..., state=res.state)."""
+        return State(self._core.state())
+
+    def write_payouts(self, path: PathLike) -> None:
+        """Writes payouts.csv, byte for byte as the CLI does (atomically)."""
+        self._core.write_payouts(_path(path))
+
+    def write_ranks(self, path: PathLike) -> None:
+        self._core.write_ranks(_path(path))
+
+    def write_lines(self, path: PathLike) -> None:
+        self._core.write_lines(_path(path))
+
+    def write_summary_json(self, path: PathLike) -> None:
+        self._core.write_summary_json(_path(path))
+
+    def __repr__(self) -> str:
+        return f"<downline.Result: {len(self._payout_columns[0])} payout lines>"
+
+
+def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
+        state: Union[State, PathLike, pd.DataFrame, None] = None, explain: bool = False) -> Result:
+    """Evaluates `plan` over one period of `ledger` on `network` (SPEC §4-§8).
+
+    period: "YYYY-MM" (or a date / pandas Period): only lines dated in that month count.
+    state: the previous period's ``res.state`` (or a state CSV path, or a DataFrame).
+    explain: keep explanation lines (``res.lines``). The GIL is released while it computes."""
+    if not isinstance(plan, Plan):
+        raise TypeError(f"plan must be a downline.Plan, not {type(plan).__name__}")
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be a downline.Network, not {type(network).__name__}")
+    if not isinstance(ledger, Ledger):
+        raise TypeError(f"ledger must be a downline.Ledger, not {type(ledger).__name__}")
+    if state is None or isinstance(state, State):
+        carry = state
+    elif isinstance(state, pd.DataFrame):
+        carry = State.from_frame(state)
+    elif isinstance(state, (str, _os.PathLike)):
+        carry = State.from_csv(state)
+    else:
+        raise TypeError(f"state must be a downline.State, a path or a DataFrame, not {type(state).__name__}")
+    core = _core.run(plan._core, network._core, ledger._core, _period_text(period),
+                     carry._core if carry is not None else None, bool(explain))
+    return Result(core)

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: MIT
+// downline._core: the pybind11 extension behind `import downline`. Thin: it loads, runs and
+// hands back columns; downline/__init__.py turns them into pandas DataFrames and Decimals.
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "columns.hpp"
+#include "downline/base.hpp"
+#include "downline/decimal.hpp"
+#include "downline/engine.hpp"
+#include "downline/error.hpp"
+#include "downline/io/output_file.hpp"
+#include "downline/io/writers.hpp"
+
+namespace downline::python {
+
+namespace {
+
+py::str to_py(std::string_view s) {
+  PyObject* o = PyUnicode_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+template <class T>
+py::array_t<T> to_array(std::vector<T>&& values) {
+  auto* owner = new std::vector<T>(std::move(values));
+  py::capsule free_when_done(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(owner->size()), owner->data(), free_when_done);
+}
+
+template <class Write>
+void write_file(const std::string& path, Write&& write) {
+  output_file file(path);
+  write(file);
+  file.commit();
+}
+
+struct py_plan {
+  std::shared_ptr<const plan> rules;
+};
+
+struct py_network {
+  std::shared_ptr<const network> net;
+};
+
+struct py_state {
+  carry_state state;
+};
+
+/**
+ * A ledger is resolved against the network of each run (SPEC §9: `Ledger.from_csv(path)`
+ * needs no network). It is parsed (or converted) once up front, so malformed values fail at
+ * load; member ids are resolved at the first run and the result is kept for that network.
+ */
+class py_ledger {
+ public:
+  static std::shared_ptr<py_ledger> from_csv(std::string path) {
+    auto l = std::make_shared<py_ledger>();
+    l->path_ = std::move(path);
+    py::gil_scoped_release release;
+    l->pending_.emplace(ledger_builder::parse_csv(*l->path_));
+    return l;
+  }
+
+  static std::shared_ptr<py_ledger> from_columns(py::object member_ids, py::object amounts, py::object volumes,
+                                                 py::object kinds, py::object dates, py::object order_ids,
+                                                 int money_decimals, int volume_decimals) {
+    auto l = std::make_shared<py_ledger>();
+    // Kept referenced (not copied) so another network can resolve them again.
+    l->columns_ = {member_ids, amounts, volumes, kinds, dates, order_ids};
+    l->money_decimals_ = money_decimals;
+    l->volume_decimals_ = volume_decimals;
+    l->pending_.emplace(l->convert());
+    return l;
+  }
+
+  /// The ledger resolved against `net` (GIL held on entry; released while resolving).
+  std::shared_ptr<const ledger> for_network(const std::shared_ptr<const network>& net) {
+    std::optional<ledger_builder> builder;
+    {
+      std::lock_guard lock(mutex_);
+      if (built_ && bound_ == net) return built_;
+      if (pending_) {
+        builder.emplace(std::move(*pending_));
+        pending_.reset();
+      }
+    }
+    if (!builder) {
+      if (path_) {
+        py::gil_scoped_release release;
+        builder.emplace(ledger_builder::parse_csv(*path_));
+      } else {
+        builder.emplace(convert());
+      }
+    }
+    std::shared_ptr<const ledger> resolved;
+    {
+      py::gil_scoped_release release;
+      resolved = std::make_shared<const ledger>(std::move(*builder).build(*net));
+    }
+    std::lock_guard lock(mutex_);
+    built_ = resolved;
+    bound_ = net;
+    return resolved;
+  }
+
+ private:
+  ledger_builder convert() const {
+    const auto& c = columns_;
+    return ledger_from_columns(c[0], c[1], c[2], c[3], c[4], c[5], money_decimals_, volume_decimals_);
+  }
+
+  std::optional<std::string> path_;
+  std::vector<py::object> columns_;
+  int money_decimals_ = 2, volume_decimals_ = 0;
+  std::mutex mutex_;
+  std::optional<ledger_builder> pending_;
+  std::shared_ptr<const network> bound_;
+  std::shared_ptr<const ledger> built_;
+};
+
+struct py_result {
+  std::shared_ptr<const plan> rules;
+  std::shared_ptr<const network> net;
+  std::shared_ptr<const ledger> sales;
+  result r;
+  bool explained = false;
+
+  py::list member_column(const std::vector<member_index>& members) const {
+    py::list out(members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) out[i] = to_py(members[i] == none ? "" : net->id(members[i]));
+    return out;
+  }
+  py::list bonus_column(const std::vector<std::uint16_t>& bonuses) const {
+    std::vector<py::str> names;
+    for (const auto& b : r.bonus_names) names.push_back(to_py(b));
+    py::list out(bonuses.size());
+    for (std::size_t i = 0; i < bonuses.size(); ++i) out[i] = names[bonuses[i]];
+    return out;
+  }
+};
+
+std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_ledger& l,
+                                      std::optional<std::string> period, const py_state* state, bool explain) {
+  run_options options;
+  if (period) {
+    options.period = parse_period(*period);
+    if (!options.period) throw error(errc::usage, fmt::format("period must be YYYY-MM, not '{}'", *period));
+  }
+  options.explain = explain;
+  options.state_in = state ? &state->state : nullptr;
+  auto out = std::make_shared<py_result>();
+  out->rules = p.rules;
+  out->net = n.net;
+  out->sales = l.for_network(n.net);
+  out->explained = explain;
+  py::gil_scoped_release release;
+  out->r = run(*out->rules, *out->net, *out->sales, options);
+  return out;
+}
+
+const char* error_class(errc code) {
+  switch (code) {
+    case errc::io: return "FileError";
+    case errc::input: return "InputError";
+    case errc::network: return "NetworkError";
+    case errc::plan: return "PlanError";
+    case errc::overflow: return "NumberOverflowError";
+    case errc::usage: return "UsageError";
+    case errc::ok: break;
+  }
+  return "Error";
+}
+
+}  // namespace
+
+}  // namespace downline::python
+
+PYBIND11_MODULE(_core, m) {
+  using namespace downline;
+  using namespace downline::python;
+  m.doc() = "downline's C++ core (use the `downline` package, not this module)";
+  m.attr("__version__") = DOWNLINE_VERSION_STRING;
+  m.attr("VOLUME_DECIMALS") = volume_decimals;
+  m.attr("RATE_DECIMALS") = rate_decimals;
+  m.attr("EXACT_DECIMALS") = exact_decimals;
+
+  // downline::error and its subclasses become downline.Error subclasses, message unchanged.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const downline::error& e) {
+      py::object cls = py::module_::import("downline._errors").attr(error_class(e.code()));
+      PyErr_SetString(cls.ptr(), e.what());
+    }
+  });
+
+  py::class_<py_plan, std::shared_ptr<py_plan>>(m, "Plan")
+      .def_static(
+          "from_json_text",
+          [](const std::string& text, const std::string& source) {
+            return std::make_shared<py_plan>(py_plan{std::make_shared<const plan>(plan::from_json(text, source))});
+          },
+          py::arg("text"), py::arg("source") = "plan")
+      .def_static(
+          "from_file",
+          [](const std::string& path) {
+            return std::make_shared<py_plan>(py_plan{std::make_shared<const plan>(plan::from_file(path))});
+          },
+          py::arg("path"))
+      .def_property_readonly("name", [](const py_plan& p) { return p.rules->name; })
+      .def_property_readonly("currency", [](const py_plan& p) { return p.rules->currency; })
+      .def_property_readonly("money_decimals", [](const py_plan& p) { return p.rules->money_decimals; })
+      .def_property_readonly("rounding", [](const py_plan& p) { return std::string(to_string(p.rules->rounding)); })
+      .def_property_readonly("bonus_names",
+                             [](const py_plan& p) {
+                               std::vector<std::string> names;
+                               for (auto& b : p.rules->bonuses) names.push_back(b->name());
+                               return names;
+                             })
+      .def_property_readonly("bonus_types",
+                             [](const py_plan& p) {
+                               std::vector<std::string> types;
+                               for (auto& b : p.rules->bonuses) types.push_back(b->type());
+                               return types;
+                             })
+      .def_property_readonly("rank_names", [](const py_plan& p) {
+        std::vector<std::string> names;
+        for (auto& r : p.rules->ranks) names.push_back(r.name);
+        return names;
+      });
+
+  py::class_<py_network, std::shared_ptr<py_network>>(m, "Network")
+      .def_static(
+          "from_csv",
+          [](const std::string& path) {
+            py::gil_scoped_release release;
+            return std::make_shared<py_network>(py_network{std::make_shared<const network>(network::from_csv(path))});
+          },
+          py::arg("path"))
+      .def_static(
+          "from_columns",
+          [](py::object ids, py::object sponsor_ids, py::object placement_ids, py::object positions,
+             py::object joined) {
+            const text_column id(ids, "ids"), sponsor(sponsor_ids, "sponsor_ids");
+            std::optional<text_column> placement, position, join;
+            if (!placement_ids.is_none()) placement.emplace(placement_ids, "placement_ids");
+            if (!positions.is_none()) position.emplace(positions, "positions");
+            if (!joined.is_none()) join.emplace(joined, "joined");
+            const std::size_t n = id.size();
+            auto check = [n](const std::optional<text_column>& c, const char* name) {
+              if (c && c->size() != n)
+                throw error(errc::usage, fmt::format("{} has {} rows, ids {}", name, c->size(), n));
+            };
+            if (sponsor.size() != n)
+              throw error(errc::usage, fmt::format("sponsor_ids has {} rows, ids {}", sponsor.size(), n));
+            check(placement, "placement_ids");
+            check(position, "positions");
+            check(join, "joined");
+            network_builder builder("network", false);
+            builder.reserve(n);
+            builder.set_has_joined(join.has_value());
+            std::string s1, s2, s3, s4, s5;
+            for (std::size_t i = 0; i < n; ++i)
+              builder.add(id.at(i, s1), sponsor.at(i, s2), placement ? placement->at(i, s3) : std::string_view(),
+                          position ? position->at(i, s4) : std::string_view(),
+                          join ? join->at(i, s5) : std::string_view(), i);
+            py::gil_scoped_release release;
+            auto net = std::make_shared<const network>(std::move(builder).build());
+            return std::make_shared<py_network>(py_network{std::move(net)});
+          },
+          py::arg("ids"), py::arg("sponsor_ids"), py::arg("placement_ids") = py::none(),
+          py::arg("positions") = py::none(), py::arg("joined") = py::none())
+      .def("__len__", [](const py_network& n) { return n.net->size(); })
+      .def("__contains__", [](const py_network& n, const std::string& id) { return n.net->find(id) != none; })
+      .def("ids", [](const py_network& n) {
+        py::list out(n.net->size());
+        for (std::uint32_t r = 0; r < n.net->size(); ++r) out[r] = to_py(n.net->id(n.net->member_at_row(r)));
+        return out;
+      });
+
+  py::class_<py_ledger, std::shared_ptr<py_ledger>>(m, "Ledger")
+      .def_static("from_csv", &py_ledger::from_csv, py::arg("path"))
+      .def_static("from_columns", &py_ledger::from_columns, py::arg("member_ids"), py::arg("amounts"),
+                  py::arg("volumes"), py::arg("kinds"), py::arg("dates"), py::arg("order_ids"),
+                  py::arg("money_decimals"), py::arg("volume_decimals"))
+      .def(
+          "resolve", [](py_ledger& l, const py_network& n) { return l.for_network(n.net)->size(); },
+          py::arg("network"));
+
+  py::class_<py_state, std::shared_ptr<py_state>>(m, "State")
+      .def(py::init([] { return std::make_shared<py_state>(); }))
+      .def_static(
+          "from_csv",
+          [](const std::string& path) {
+            py::gil_scoped_release release;
+            return std::make_shared<py_state>(py_state{carry_state::from_csv(path)});
+          },
+          py::arg("path"))
+      .def_static(
+          "from_columns",
+          [](py::object member_ids, py::object bonuses, py::object left, py::object right,
+             int volume_integer_decimals) {
+            const text_column member(member_ids, "member_ids"), bonus(bonuses, "bonuses");
+            const decimal_column l(left, "left", volume_integer_decimals, volume_decimals);
+            const decimal_column r(right, "right", volume_integer_decimals, volume_decimals);
+            const std::size_t n = member.size();
+            if (bonus.size() != n || l.size() != n || r.size() != n)
+              throw error(errc::usage, "member_ids, bonuses, left and right must have the same length");
+            auto state = std::make_shared<py_state>();
+            std::string s1, s2;
+            for (std::size_t i = 0; i < n; ++i) {
+              auto where = [i] { return fmt::format("state row {}", i); };
+              state->state.entries.push_back({std::string(member.at(i, s1)), std::string(bonus.at(i, s2)),
+                                              l.at(i, where), r.at(i, where), where()});
+            }
+            return state;
+          },
+          py::arg("member_ids"), py::arg("bonuses"), py::arg("left"), py::arg("right"),
+          py::arg("volume_decimals") = 0)
+      .def("__len__", [](const py_state& s) { return s.state.entries.size(); })
+      .def("entries",
+           [](const py_state& s) {
+             py::list out;
+             for (const carry_entry& e : s.state.entries)
+               out.append(py::make_tuple(e.member_id, e.bonus, format_trimmed(e.left, volume_decimals),
+                                         format_trimmed(e.right, volume_decimals)));
+             return out;
+           })
+      .def(
+          "write_csv",
+          [](const py_state& s, const std::string& path) {
+            write_file(path, [&](output_file& f) { s.state.write(f); });
+          },
+          py::arg("path"));
+
+  py::class_<py_result, std::shared_ptr<py_result>>(m, "Result")
+      .def_property_readonly("money_decimals", [](const py_result& r) { return r.rules->money_decimals; })
+      .def_property_readonly("explained", [](const py_result& r) { return r.explained; })
+      .def("payout_columns",
+           [](const py_result& r) {
+             const auto& payouts = r.r.payouts;
+             std::vector<member_index> members(payouts.size());
+             std::vector<std::uint16_t> bonuses(payouts.size());
+             std::vector<std::int64_t> amounts(payouts.size());
+             for (std::size_t i = 0; i < payouts.size(); ++i) {
+               members[i] = payouts[i].member;
+               bonuses[i] = payouts[i].bonus;
+               amounts[i] = payouts[i].amount;
+             }
+             return py::make_tuple(r.member_column(members), r.bonus_column(bonuses), to_array(std::move(amounts)));
+           })
+      .def("rank_columns",
+           [](const py_result& r) {
+             const network& net = *r.net;
+             const qualification& q = r.r.q;
+             const std::uint32_t n = net.size();
+             std::vector<member_index> members(n);
+             std::vector<std::int64_t> pv(n), gv(n);
+             std::vector<std::uint8_t> active(n);
+             std::vector<py::str> rank_names{to_py("")};
+             for (const auto& rank : r.rules->ranks) rank_names.push_back(to_py(rank.name));
+             py::list ranks(n);
+             for (std::uint32_t row = 0; row < n; ++row) {
+               const member_index m = net.member_at_row(row);
+               members[row] = m;
+               ranks[row] = rank_names[static_cast<std::size_t>(q.rank[m] + 1)];
+               pv[row] = q.pv[m];
+               gv[row] = q.gv[m];
+               active[row] = q.active[m];
+             }
+             py::array_t<bool> active_array(static_cast<py::ssize_t>(n));
+             auto* flags = active_array.mutable_data();
+             for (std::uint32_t row = 0; row < n; ++row) flags[row] = active[row] != 0;
+             return py::make_tuple(r.member_column(members), ranks, to_array(std::move(pv)), to_array(std::move(gv)),
+                                   active_array);
+           })
+      .def("line_columns",
+           [](const py_result& r) {
+             const auto& lines = r.r.lines;
+             const std::size_t n = lines.size();
+             std::vector<member_index> earners(n), sources(n);
+             std::vector<std::uint16_t> bonuses(n);
+             std::vector<std::uint32_t> levels(n);
+             std::vector<std::int64_t> bases(n), rates(n);
+             py::list orders(n), amounts(n);
+             for (std::size_t i = 0; i < n; ++i) {
+               const explanation& e = lines[i];
+               earners[i] = e.earner;
+               sources[i] = e.source;
+               bonuses[i] = e.bonus;
+               levels[i] = e.level;
+               bases[i] = e.base;
+               rates[i] = e.rate;
+               orders[i] = to_py(e.line == none ? std::string_view() : r.sales->order_id(e.line));
+               amounts[i] = to_py(format_trimmed(e.amount, exact_decimals));
+             }
+             return py::make_tuple(r.member_column(earners), r.bonus_column(bonuses), r.member_column(sources), orders,
+                                   to_array(std::move(levels)), to_array(std::move(bases)), to_array(std::move(rates)),
+                                   amounts);
+           })
+      .def("summary_json", [](const py_result& r) { return r.r.totals.to_json(); })
+      .def("summary_text", [](const py_result& r) { return r.r.totals.to_text(); })
+      .def("state", [](const py_result& r) { return std::make_shared<py_state>(py_state{r.r.state}); })
+      .def(
+          "write_payouts",
+          [](const py_result& r, const std::string& path) {
+            write_file(path, [&](output_file& f) { write_payouts(f, r.r, *r.rules); });
+          },
+          py::arg("path"))
+      .def(
+          "write_ranks",
+          [](const py_result& r, const std::string& path) {
+            write_file(path, [&](output_file& f) { write_ranks(f, r.r, *r.rules); });
+          },
+          py::arg("path"))
+      .def(
+          "write_lines",
+          [](const py_result& r, const std::string& path) {
+            if (!r.explained)
+              throw error(errc::usage, fmt::format("run(..., explain=True) is needed to write lines '{}'", path));
+            write_file(path, [&](output_file& f) { write_lines(f, r.r, *r.sales); });
+          },
+          py::arg("path"))
+      .def(
+          "write_summary_json",
+          [](const py_result& r, const std::string& path) {
+            write_file(path, [&](output_file& f) { f.buffer() += r.r.totals.to_json(); });
+          },
+          py::arg("path"));
+
+  m.def("run", &run_period, py::arg("plan"), py::arg("network"), py::arg("ledger"), py::arg("period") = py::none(),
+        py::arg("state") = nullptr, py::arg("explain") = false,
+        "Evaluates one period (the GIL is released while it computes).");
+}
