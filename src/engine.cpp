@@ -2,6 +2,8 @@
 #include "downline/engine.hpp"
 
 #include <algorithm>
+#include <array>
+#include <thread>
 #include <limits>
 #include <iterator>
 #include <string>
@@ -9,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "downline/decimal.hpp"
+#include "downline/detail/huge_buffer.hpp"
 #include "downline/error.hpp"
 #include "downline/ranks.hpp"
 #include "downline/rounding.hpp"
@@ -106,6 +109,53 @@ std::vector<leg_carry> read_state(const plan& rules, const network& net, const c
   return carry;
 }
 
+/**
+ * Σ volume and Σ amount per member, and Σ amount per kind, over the period's lines. Lines
+ * come in file order and members at random, so the scatter is bound by cache and TLB misses:
+ * the arrays sit on huge pages, each line's slots are prefetched ahead, and with many lines
+ * two threads split the members (each reads every line, writes only its half).
+ */
+void aggregate(const ledger& sales, const std::vector<std::uint32_t>& lines, volume_t* pv, amount_t* amounts,
+               std::uint32_t n, std::array<__int128, sale_kind_count>& kinds, const network& net) {
+  struct part {
+    std::array<__int128, sale_kind_count> kinds{};
+    std::size_t overflow_at = ~std::size_t{0};  // index into lines of the first overflow
+  };
+  auto work = [&](member_index lo, member_index hi, part& p) {
+    constexpr std::size_t ahead = 16;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (i + ahead < lines.size()) {
+        member_index next = sales.member(lines[i + ahead]);
+        if (next >= lo && next < hi) {
+          __builtin_prefetch(&pv[next], 1);
+          __builtin_prefetch(&amounts[next], 1);
+        }
+      }
+      const std::uint32_t line = lines[i];
+      const member_index m = sales.member(line);
+      if (m < lo || m >= hi) continue;
+      if (__builtin_add_overflow(pv[m], sales.volume(line), &pv[m]) ||
+          __builtin_add_overflow(amounts[m], sales.amount(line), &amounts[m])) {
+        p.overflow_at = i;
+        return;
+      }
+      p.kinds[static_cast<std::size_t>(sales.kind(line))] += sales.amount(line);
+    }
+  };
+  part parts[2];
+  if (lines.size() >= 1'000'000) {
+    std::thread helper(work, n / 2, n, std::ref(parts[1]));
+    work(0, n / 2, parts[0]);
+    helper.join();
+  } else {
+    work(0, n, parts[0]);
+  }
+  const std::size_t bad = std::min(parts[0].overflow_at, parts[1].overflow_at);
+  if (bad != ~std::size_t{0})
+    throw overflow_error(fmt::format("the sales of member '{}' in the period overflow", net.id(sales.member(lines[bad]))));
+  for (std::size_t k = 0; k < kinds.size(); ++k) kinds[k] = parts[0].kinds[k] + parts[1].kinds[k];
+}
+
 }  // namespace
 
 result run(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
@@ -125,16 +175,10 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   s.sale_lines = lines.size();
   s.payout_cap = rules.payout_cap;
 
-  // Aggregate: PV per member, amount totals per kind.
-  std::vector<volume_t> pv(n, 0);
-  std::vector<amount_t> member_amounts(n, 0);
-  for (std::uint32_t line : lines) {
-    member_index m = sales.member(line);
-    if (__builtin_add_overflow(pv[m], sales.volume(line), &pv[m]) ||
-        __builtin_add_overflow(member_amounts[m], sales.amount(line), &member_amounts[m]))
-      throw overflow_error(fmt::format("the sales of member '{}' in the period overflow", net.id(m)));
-    s.kind_amount[static_cast<std::size_t>(sales.kind(line))] += sales.amount(line);
-  }
+  // Aggregate: PV and amount per member, amount totals per kind.
+  std::vector<volume_t, detail::huge_allocator<volume_t>> pv(n, 0);
+  std::vector<amount_t, detail::huge_allocator<amount_t>> member_amounts(n, 0);
+  aggregate(sales, lines, pv.data(), member_amounts.data(), n, s.kind_amount, net);
   // Volume bases are volume × 100 (millionths): that must fit too.
   constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
   for (member_index m = 0; m < n; ++m)
@@ -142,7 +186,7 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
       throw overflow_error(fmt::format("the personal volume of member '{}' overflows", net.id(m)));
   for (auto a : s.kind_amount) s.total_amount += a;
 
-  out.q = qualify(rules, net, std::move(pv));
+  out.q = qualify(rules, net, std::vector<volume_t>(pv.begin(), pv.end()));
   for (member_index m = 0; m < n; ++m) s.active_members += out.q.active[m];
 
   // Bonuses in plan order; each (member, bonus) rounded once.
@@ -150,7 +194,7 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   for (std::size_t b = 0; b < rules.bonuses.size(); ++b) {
     const bonus& bonus = *rules.bonuses[b];
     period_input in{rules, net, sales, lines, out.q, options.explain, results};
-    in.member_amounts = &member_amounts;
+    in.member_amounts = member_amounts.data();
     in.carry_in = &carry_in[b];
     bonus_result& r = results[b];
     bonus.evaluate(in, r);
@@ -185,10 +229,16 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
       throw overflow_error("the total payout overflows");
     s.bonuses.push_back(std::move(bs));
   }
-  for (std::uint32_t row = 0; row < n; ++row) {
-    member_index m = net.member_at_row(row);
-    for (std::size_t b = 0; b < paid.size(); ++b)
-      if (paid[b][m] != 0) out.payouts.push_back({m, static_cast<std::uint16_t>(b), paid[b][m], row});
+  {
+    // Payout lines in file order: scatter each bonus's amounts into row order first
+    // (random writes), so the rows are then read in sequence.
+    std::vector<std::vector<minor_t>> by_row(paid.size(), std::vector<minor_t>(n));
+    for (member_index m = 0; m < n; ++m)
+      for (std::size_t b = 0; b < paid.size(); ++b) by_row[b][net.row(m)] = paid[b][m];
+    for (std::uint32_t row = 0; row < n; ++row)
+      for (std::size_t b = 0; b < paid.size(); ++b)
+        if (by_row[b][row] != 0)
+          out.payouts.push_back({net.member_at_row(row), static_cast<std::uint16_t>(b), by_row[b][row], row});
   }
 
   for (member_index m = 0; m < n; ++m) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "downline/plan.hpp"
 
+#include <array>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -29,7 +30,7 @@ registry& bonus_registry() {
 }
 
 // Types of SPEC §5 that this build does not evaluate yet: a clear message, not "unknown".
-constexpr std::string_view planned_types[] = {"binary", "matrix", "stairstep", "matching", "fast_start", "pool"};
+constexpr std::array<std::string_view, 0> planned_types{};
 
 rounding_mode parse_rounding(const config_node& node) {
   std::string s = node.as_string();
@@ -153,6 +154,8 @@ plan plan::from_json(std::string_view text, const std::string& source) {
     b->type_ = type;
     if (auto v = node.get("min_rank")) b->min_rank_ = ctx.rank(*v);
     if (auto v = node.get("require_active")) b->require_active_ = v->as_bool();
+    // A stairstep's breakaway changes the GV ranks use (its factory rejects a second one).
+    if (b->breakaway_rank() != no_rank) p.breakaway_rank = b->breakaway_rank();
     p.bonuses.push_back(std::move(b));
   }
   return p;

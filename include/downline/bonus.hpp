@@ -30,6 +30,14 @@ struct qualification {
   std::vector<std::uint8_t> active;
 };
 
+inline constexpr std::uint32_t no_detail = 0xFFFFFFFFu;
+
+/// Binary carry of one bonus (SPEC §7), per member (network numbering), in the bonus's base
+/// unit with volume decimals (points, or currency for a bonus on amount). Empty: no carry.
+struct leg_carry {
+  std::vector<volume_t> left, right;
+};
+
 /// One explanation line (SPEC §8): `amount` is exact and unrounded.
 struct explanation {
   member_index earner;
@@ -40,6 +48,9 @@ struct explanation {
   rate_t rate;
   exact_t amount;
   std::uint16_t bonus = 0;  ///< plan index of the bonus (set by the engine)
+  /// Index into the result's `details` strings (lines.csv `detail`, e.g. a binary member's
+  /// legs and carry), or no_detail.
+  std::uint32_t detail = no_detail;
 };
 
 /// What one bonus produced for one period.
@@ -49,6 +60,14 @@ struct bonus_result {
   std::vector<explanation> lines; ///< when explanations are asked for
   /// Extra summary figures ("volume_matched" → "1234.5"), in a fixed order.
   std::vector<std::pair<std::string, std::string>> figures;
+  /// Money the bonus could not distribute (a pool's remainder), in minor units; the engine
+  /// adds it to summary::breakage.
+  minor_t breakage = 0;
+  /// Carry into the next period (bonuses with carries_state()); the engine writes it to
+  /// result::state.
+  leg_carry carry_out;
+  /// Strings the lines' `detail` indices point to.
+  std::vector<std::string> details;
 };
 
 /// Everything a bonus may read while evaluating one period.
@@ -61,6 +80,18 @@ struct period_input {
   bool explain;
   /// Results of the bonuses evaluated before this one, in plan order.
   const std::vector<bonus_result>& earlier;
+  /// Carry from the previous period for this bonus (carries_state() bonuses), or null.
+  const leg_carry* carry_in = nullptr;
+
+  /// Per member, the sum of its lines' amounts in the period (millionths); with q.pv the
+  /// per-buyer base of bonuses that are linear in the base (set by the engine).
+  const amount_t* member_amounts = nullptr;
+
+  /// Σ base of member m's own lines in the period, in millionths (the engine checked that
+  /// it fits).
+  base_t base_sum(member_index m, bool on_volume) const noexcept {
+    return on_volume ? q.pv[m] * (amount_scale / volume_scale) : member_amounts[m];
+  }
 
   /// The line's base for a bonus paid on amount or volume, in millionths.
   base_t base(std::uint32_t line, bool on_volume) const noexcept {
@@ -87,6 +118,14 @@ class bonus {
 
   /// Fills out.exact (size net.size()) and, when in.explain, out.lines.
   virtual void evaluate(const period_input& in, bonus_result& out) const = 0;
+
+  /// The rank at which members head breakaway groups (a stairstep's `breakaway.rank`),
+  /// or no_rank; the plan takes it as plan::breakaway_rank, which ranks use for GV.
+  virtual rank_index breakaway_rank() const noexcept { return no_rank; }
+
+  /// True for bonuses that carry volume between periods (binary): they read
+  /// period_input::carry_in and fill bonus_result::carry_out (SPEC §7).
+  virtual bool carries_state() const noexcept { return false; }
 
  protected:
   bonus() = default;

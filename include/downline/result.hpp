@@ -19,6 +19,7 @@ struct payout_line {
   member_index member;
   std::uint16_t bonus;
   minor_t amount;
+  std::uint32_t row = 0;  ///< the member's network-file row (outputs read ids in row order)
 };
 
 struct bonus_summary {
@@ -61,6 +62,7 @@ struct result {
   std::vector<std::string> bonus_names;
   std::vector<payout_line> payouts;       ///< network-file order, then plan order
   std::vector<explanation> lines;         ///< when explanations were asked for, sorted (SPEC §8)
+  std::vector<std::string> details;       ///< what explanation::detail indexes
   std::vector<std::vector<minor_t>> rounded;  ///< per bonus, per member, before the cap
   summary totals;
   carry_state state;  ///< carry into the next period

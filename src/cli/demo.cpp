@@ -21,7 +21,25 @@ namespace embedded {
 extern const char* const demo_plan;
 extern const char* const demo_network;
 extern const char* const demo_sales;
+extern const char* const plan_unilevel;
+extern const char* const plan_stairstep_breakaway;
+extern const char* const plan_unilevel_matching;
+extern const char* const plan_hybrid_binary_unilevel_matching;
+extern const char* const plan_binary;
 }  // namespace embedded
+
+/// examples/plans/<name>.json, for `downline demo --plan <name>` (on the demo network).
+struct example_plan {
+  const char* name;
+  const char* const* json;
+};
+constexpr example_plan example_plans[] = {
+    {"unilevel", &embedded::plan_unilevel},
+    {"stairstep_breakaway", &embedded::plan_stairstep_breakaway},
+    {"unilevel_matching", &embedded::plan_unilevel_matching},
+    {"hybrid_binary_unilevel_matching", &embedded::plan_hybrid_binary_unilevel_matching},
+    {"binary", &embedded::plan_binary},
+};
 
 namespace {
 
@@ -60,6 +78,7 @@ void print_statement(const result& r, const plan& rules, const ledger& sales, me
                  e.source == none ? "" : net.id(e.source), e.line == none ? "" : sales.order_id(e.line),
                  format_trimmed(e.base, base_decimals), format_rate(e.rate),
                  format_trimmed(e.amount, exact_decimals));
+      if (e.detail != no_detail) fmt::print("           {}\n", r.details[e.detail]);  // a binary member's legs
     }
     if (!any) continue;
     minor_t rounded = round_to_minor(exact, md, rules.rounding);
@@ -74,9 +93,21 @@ void print_statement(const result& r, const plan& rules, const ledger& sales, me
 }  // namespace
 
 int demo_command(int argc, char** argv) {
-  args a(argc, argv, 2, {}, {});
+  args a(argc, argv, 2, {"plan"}, {});
+  std::string plan_source = "demo/plan.json";
+  const char* plan_json = embedded::demo_plan;
+  if (auto name = a.get("plan")) {
+    plan_json = nullptr;
+    std::string names;
+    for (const example_plan& e : example_plans) {
+      if (*name == e.name) plan_json = *e.json;
+      names += names.empty() ? e.name : std::string(", ") + e.name;
+    }
+    if (!plan_json) throw usage_error("--plan must name an example plan (" + names + "), not '" + *name + "'");
+    plan_source = "examples/plans/" + *name + ".json";
+  }
   example_files files;
-  const plan rules = plan::from_json(embedded::demo_plan, "demo/plan.json");
+  const plan rules = plan::from_json(plan_json, plan_source);
   const network net = network::from_csv(files.dir / "network.csv");
   const ledger sales = ledger::from_csv(files.dir / "sales.csv", net);
   run_options options;

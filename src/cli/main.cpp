@@ -20,7 +20,9 @@ const char* usage =
     "  validate  --plan P.json [--network N.csv] [--sales S.csv]\n"
     "  generate  --members N [--sales-per-member K] [--seed S]\n"
     "            [--placement binary|matrix] [--period YYYY-MM] --out DIR\n"
-    "  demo      runs a shipped example and prints commission statements\n"
+    "  demo      [--plan unilevel|binary|stairstep_breakaway|unilevel_matching|\n"
+    "            hybrid_binary_unilevel_matching] runs a shipped example and prints\n"
+    "            commission statements\n"
     "  version\n";
 }
 

@@ -491,14 +491,12 @@ def _matrix_plan():
 PLACEMENT_HEADER = "id,sponsor_id,placement_id,position,joined"
 
 
-@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_unknown_placement_parent(tmp_path):
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,L,2026-01-15",
                "C,A,NOPE,R,2026-02-01", "D,A,,,2026-02-10"]
     rejected(tmp_path, plan=_binary_plan(), network=network, which="network", line=4, value="NOPE")
 
 
-@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_binary_position_taken_twice(tmp_path):
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,L,2026-01-15",
                "C,A,A,L,2026-02-01", "D,A,,,2026-02-10"]
@@ -506,14 +504,12 @@ def test_binary_position_taken_twice(tmp_path):
              line=4, value=["L", "A", "C"])
 
 
-@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_binary_bad_position(tmp_path):
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,X,2026-01-15",
                "C,A,,,2026-02-01", "D,A,,,2026-02-10"]
     rejected(tmp_path, plan=_binary_plan(), network=network, which="network", line=3, value="X")
 
 
-@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_matrix_more_than_width_children(tmp_path):
     # width 2: position 3 under A does not exist
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,1,2026-01-15",
@@ -521,7 +517,6 @@ def test_matrix_more_than_width_children(tmp_path):
     rejected(tmp_path, plan=_matrix_plan(), network=network, which="network", line=5, value="3")
 
 
-@pytest.mark.xfail(strict=True, reason="binary and matrix bonuses land with issue 3")
 def test_matrix_position_taken_twice(tmp_path):
     network = [PLACEMENT_HEADER, "A,,,,2026-01-01", "B,A,A,1,2026-01-15",
                "C,A,A,1,2026-02-01", "D,A,,,2026-02-10"]
@@ -669,11 +664,11 @@ def test_plan_leg_rank_not_defined(tmp_path):
     [
         pytest.param({"name": "diff", "type": "stairstep", "base": "amount",
           "steps": [{"rank": "Associate", "rate": "3%"}, {"rank": "Emperor", "rate": "6%"}]},
-         "bonuses[1].steps[1].rank", marks=pytest.mark.xfail(strict=True, reason="stairstep lands with issue 4")),
+         "bonuses[1].steps[1].rank"),
         pytest.param({"name": "diff", "type": "stairstep", "base": "amount",
           "steps": [{"rank": "Associate", "rate": "3%"}],
           "breakaway": {"rank": "Emperor", "generations": ["5%"]}},
-         "bonuses[1].breakaway.rank", marks=pytest.mark.xfail(strict=True, reason="stairstep lands with issue 4")),
+         "bonuses[1].breakaway.rank"),
         ({"name": "lvl2", "type": "unilevel", "base": "amount", "rates": ["1%"],
           "levels_by_rank": {"Emperor": 1}},
          "bonuses[1].levels_by_rank"),
@@ -726,6 +721,56 @@ def test_plan_duplicate_bonus_names(tmp_path):
     plan = default_plan()
     plan["bonuses"].append(copy.deepcopy(plan["bonuses"][0]))
     plan_rejected(tmp_path, plan, json_path="bonuses[1]", value="level")
+
+
+# --------------------------------------------------------------------------------------
+# rank-driven bonuses: stairstep, matching, fast_start, pool (SPEC §5.4–§5.7)
+# --------------------------------------------------------------------------------------
+
+
+def _matching(of, name="match"):
+    return {"name": name, "type": "matching", "of": of, "rates": ["10%"]}
+
+
+@pytest.mark.parametrize(
+    "extra, json_path, value",
+    [
+        ([_matching("nope")], "bonuses[1].of", "nope"),
+        ([_matching("match")], "bonuses[1].of", "match"),  # itself: not listed before it
+        ([_matching("level", "m1"), _matching("m1", "m2")], "bonuses[2].of", "m1"),  # a cycle
+        ([{"name": "diff", "type": "stairstep", "steps": [{"rank": "Manager", "rate": "5%"},
+                                                          {"rank": "Associate", "rate": "3%"}]}],
+         "bonuses[1].steps[1].rank", "Associate"),
+        ([{"name": "a", "type": "stairstep", "steps": [{"rank": "Manager", "rate": "5%"}],
+           "breakaway": {"rank": "Manager"}},
+          {"name": "b", "type": "stairstep", "steps": [{"rank": "Manager", "rate": "5%"}],
+           "breakaway": {"rank": "Associate"}}],
+         "bonuses[2].breakaway.rank", "Associate"),
+        ([{"name": "fs", "type": "fast_start", "days": 0, "rates": ["10%"]}], "bonuses[1].days", "0"),
+        ([{"name": "p", "type": "pool", "share": "1%", "split": "rank"}], "bonuses[1].split", "rank"),
+    ],
+    ids=["matching-unknown", "matching-itself", "matching-of-matching", "steps-order",
+         "two-breakaway-ranks", "fast-start-days", "pool-split"],
+)
+def test_plan_rank_driven_bonus_errors(tmp_path, extra, json_path, value):
+    plan = default_plan()
+    plan["bonuses"] += extra
+    plan_rejected(tmp_path, plan, json_path=json_path, value=value)
+
+
+def test_fast_start_needs_sale_dates(tmp_path):
+    plan = default_plan()
+    plan["bonuses"].append({"name": "fs", "type": "fast_start", "days": 30, "rates": ["10%"]})
+    sales = with_cell(DEFAULT_SALES, 3, "date", "")
+    rejected(tmp_path, plan=plan, sales=sales, which="sales", line=3, value="")
+
+
+def test_fast_start_needs_joined_dates(tmp_path):
+    plan = default_plan()
+    plan["bonuses"].append({"name": "fs", "type": "fast_start", "days": 30, "rates": ["10%"]})
+    line = network_line_of("C")
+    network = with_cell(DEFAULT_NETWORK, line, "joined", "")
+    rejected(tmp_path, plan=plan, network=network, which="network", line=line, value="C")
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// `binary`: pairing of left and right leg volume over a binary placement tree (SPEC §5.2).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "downline/bonus.hpp"
+#include "downline/placement.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+/// One member's legs in one period and what pairing made of them (SPEC §5.2). Volumes are
+/// in the bonus's base unit (millionths); per side, carry_in + volume = matched + carry_out +
+/// flushed.
+struct binary_legs {
+  base_t carry_in[2] = {0, 0};  ///< [0] left, [1] right
+  base_t volume[2] = {0, 0};    ///< the period's sale lines in each placement leg
+  base_t matched[2] = {0, 0};   ///< volume given up by pairing
+  base_t carry_out[2] = {0, 0};
+  base_t flushed[2] = {0, 0};   ///< lost to max_carry or flush_inactive
+  std::int64_t cycles = 0;      ///< cycle pairing only
+  exact_t pay = 0;              ///< after the cap
+  exact_t capped = 0;           ///< pay removed by the cap
+};
+
+/**
+ * Pays each qualified member on the volume its two placement legs have in common: `rate` ×
+ * min(L, R), or `cycle` pay × min(⌊L/left⌋, ⌊R/right⌋); `cap` per member; what is left on
+ * each side is carried into the next period (clipped to `max_carry`); negative legs
+ * (refunds) carry as negative and pair nothing. An unqualified member (inactive, below
+ * `min_rank`, or short of `require_sponsored` active recruits in either leg) pairs nothing
+ * and carries everything, or nothing with `flush_inactive`.
+ *
+ *     { "name": "team", "type": "binary", "base": "volume", "placement": "bfs",
+ *       "cycle": { "left": "450", "right": "900", "pay": "40.00" }, "cap": "500.00",
+ *       "max_carry": "10000", "require_sponsored": 1 }
+ *
+ * Complexity: placement (see placement_tree) plus O(members + lines); memory O(members).
+ */
+class binary_bonus : public bonus {
+ public:
+  static std::shared_ptr<bonus> from_config(const config_node& node, const bonus_context& ctx);
+  void evaluate(const period_input& in, bonus_result& out) const override;
+  bool carries_state() const noexcept override { return true; }
+
+  /// The placement tree this bonus pays over.
+  placement_options placement() const noexcept { return {true, 2, rule_}; }
+  /// Pairs one member's legs (carry_in and volume filled in); `qualified` as SPEC §5.2 says.
+  /// Throws overflow_error naming `who` when a sum leaves the fixed-point range.
+  void pair(binary_legs& legs, bool qualified, std::string_view who) const;
+
+ private:
+  bool on_volume_ = false;
+  placement_rule rule_ = placement_rule::bfs;
+  std::optional<rate_t> rate_;               ///< rate pairing
+  base_t cycle_size_[2] = {0, 0};            ///< cycle pairing: left, right
+  amount_t cycle_pay_ = 0;                   ///< cycle pairing: money per cycle (millionths)
+  std::optional<amount_t> cap_;              ///< money per member per period (millionths)
+  std::optional<base_t> max_carry_;          ///< per side
+  bool flush_inactive_ = false;
+  std::uint32_t require_sponsored_ = 0;
+};
+
+DOWNLINE_END_NAMESPACE

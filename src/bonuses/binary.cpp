@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+#include "downline/bonuses/binary.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "downline/bonuses/unilevel.hpp"
+#include "downline/decimal.hpp"
+#include "downline/detail/huge_buffer.hpp"
+#include "downline/error.hpp"
+#include "downline/plan.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+namespace {
+
+// Base units (millionths) per unit of carry (ten-thousandths): carry is stored with volume
+// decimals, and every binary quantity is a whole number of ten-thousandths (see from_config).
+constexpr base_t carry_unit = amount_scale / volume_scale;
+
+// Money (cap, cycle pay): a non-negative decimal with at most the plan's money_decimals.
+amount_t read_money(const config_node& node, int money_decimals) {
+  amount_t v = node.as_decimal(amount_decimals, "money");
+  if (v < 0) node.fail("money must not be negative");
+  std::int64_t unit = 1;
+  for (int d = money_decimals; d < amount_decimals; ++d) unit *= 10;
+  if (v % unit != 0) node.fail(fmt::format("money has more decimals than the plan's money_decimals ({})", money_decimals));
+  return v;
+}
+
+// A volume in the bonus's base unit (max_carry, cycle sizes): at most 4 decimals.
+base_t read_base_volume(const config_node& node) { return node.as_volume() * carry_unit; }
+
+void append_pair(std::string& s, const char* key, const base_t (&v)[2]) {
+  s += key;
+  s += "_L=";
+  append_trimmed(s, v[0], base_decimals);
+  s += ' ';
+  s += key;
+  s += "_R=";
+  append_trimmed(s, v[1], base_decimals);
+}
+
+// lines.csv `detail` of one binary member: both legs, what pairing did, the cap.
+std::string describe(const binary_legs& l, bool cycles) {
+  std::string s;
+  append_pair(s, "carry_in", l.carry_in);
+  s += ' ';
+  append_pair(s, "volume", l.volume);
+  s += ' ';
+  append_pair(s, "matched", l.matched);
+  s += ' ';
+  append_pair(s, "carry_out", l.carry_out);
+  s += ' ';
+  append_pair(s, "flushed", l.flushed);
+  if (cycles) s += fmt::format(" cycles={}", l.cycles);
+  s += " capped=";
+  append_trimmed(s, l.capped, exact_decimals);
+  return s;
+}
+
+}  // namespace
+
+std::shared_ptr<bonus> binary_bonus::from_config(const config_node& node, const bonus_context& ctx) {
+  node.allow_keys({DOWNLINE_COMMON_BONUS_KEYS, "base", "placement", "rate", "cycle", "cap", "max_carry",
+                   "flush_inactive", "require_sponsored"});
+  auto b = std::make_shared<binary_bonus>();
+  b->on_volume_ = read_base_is_volume(node);
+  const int md = ctx.rules.money_decimals;
+  // Carry is kept (and written to the state file) with volume decimals; amounts with more
+  // decimals could not be carried exactly.
+  if (!b->on_volume_ && md > volume_decimals)
+    node.fail(fmt::format("a binary bonus on amount needs money_decimals of at most {} (carry keeps {} decimals); "
+                          "money_decimals is",
+                          volume_decimals, volume_decimals),
+              std::to_string(md));
+  if (auto p = node.get("placement")) {
+    std::string s = p->as_string();
+    if (s == "bfs") b->rule_ = placement_rule::bfs;
+    else if (s == "outer_left") b->rule_ = placement_rule::outer_left;
+    else if (s == "outer_right") b->rule_ = placement_rule::outer_right;
+    else p->fail("placement must be bfs, outer_left or outer_right");
+  }
+  auto rate = node.get("rate");
+  auto cycle = node.get("cycle");
+  if (rate && cycle) cycle->fail("a binary bonus pairs by rate or by cycle, not both", "cycle");
+  if (rate) {
+    b->rate_ = rate->as_rate();
+  } else if (cycle) {
+    cycle->allow_keys({"left", "right", "pay"});
+    const char* sides[2] = {"left", "right"};
+    for (int s = 0; s < 2; ++s) {
+      config_node size = (*cycle)[sides[s]];
+      b->cycle_size_[s] = read_base_volume(size);
+      if (b->cycle_size_[s] <= 0) size.fail("cycle size must be positive");
+    }
+    b->cycle_pay_ = read_money((*cycle)["pay"], md);
+  } else {
+    node.fail("a binary bonus needs \"rate\" or \"cycle\"", node["name"].as_string());
+  }
+  if (auto v = node.get("cap")) b->cap_ = read_money(*v, md);
+  if (auto v = node.get("max_carry")) {
+    b->max_carry_ = read_base_volume(*v);
+    if (*b->max_carry_ < 0) v->fail("max_carry must not be negative");
+  }
+  if (auto v = node.get("flush_inactive")) b->flush_inactive_ = v->as_bool();
+  if (auto v = node.get("require_sponsored"))
+    b->require_sponsored_ = static_cast<std::uint32_t>(v->as_integer(0, 1'000'000));
+  return b;
+}
+
+void binary_bonus::pair(binary_legs& l, bool qualified, std::string_view who) const {
+  base_t total[2];
+  for (int s = 0; s < 2; ++s) {
+    l.matched[s] = l.flushed[s] = 0;
+    if (__builtin_add_overflow(l.carry_in[s], l.volume[s], &total[s]))
+      throw overflow_error(fmt::format("the binary leg volume of member '{}' overflows", who));
+  }
+  l.cycles = 0;
+  l.pay = l.capped = 0;
+  // A negative (or empty) side pairs nothing.
+  if (qualified && total[0] > 0 && total[1] > 0) {
+    if (rate_) {
+      const base_t matched = std::min(total[0], total[1]);
+      l.matched[0] = l.matched[1] = matched;
+      l.pay = static_cast<exact_t>(*rate_) * matched;
+    } else {
+      l.cycles = std::min(total[0] / cycle_size_[0], total[1] / cycle_size_[1]);
+      for (int s = 0; s < 2; ++s) l.matched[s] = l.cycles * cycle_size_[s];  // ≤ total: no overflow
+      amount_t money = 0;
+      if (__builtin_mul_overflow(l.cycles, cycle_pay_, &money))
+        throw overflow_error(fmt::format("the binary cycle pay of member '{}' overflows", who));
+      l.pay = static_cast<exact_t>(money) * rate_one;
+    }
+    // The matched volume is consumed in full even when the cap cuts the pay.
+    if (cap_) {
+      const exact_t cap = static_cast<exact_t>(*cap_) * rate_one;
+      if (l.pay > cap) {
+        l.capped = l.pay - cap;
+        l.pay = cap;
+      }
+    }
+  }
+  for (int s = 0; s < 2; ++s) {
+    const base_t rest = total[s] - l.matched[s];
+    if (!qualified && flush_inactive_) {
+      l.carry_out[s] = 0;
+      l.flushed[s] = rest;
+    } else if (max_carry_ && rest > *max_carry_) {
+      l.carry_out[s] = *max_carry_;
+      l.flushed[s] = rest - *max_carry_;
+    } else {
+      l.carry_out[s] = rest;
+    }
+  }
+}
+
+void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
+  const network& net = in.net;
+  const std::uint32_t n = net.size();
+  const placement_tree tree = placement_tree::build(net, placement());
+
+  // Own sales per member (the engine's per-member sums: no second pass over the lines), then
+  // placement-subtree sums in one reverse preorder sweep; a member's legs are its left and
+  // right child's subtree sums (its own sales are not). Tables read or written at random live
+  // on huge pages (see placement.cpp).
+  detail::huge_buffer<base_t> sub(n);  // placement preorder
+  if (on_volume_ || in.member_amounts) {
+    for (member_index m = 0; m < n; ++m) sub[tree.index(m)] = in.base_sum(m, on_volume_);
+  } else {
+    for (std::uint32_t line : in.lines) {
+      base_t& s = sub[tree.index(in.sales.member(line))];
+      if (__builtin_add_overflow(s, in.base(line, on_volume_), &s))
+        throw overflow_error(fmt::format("the sales of member '{}' overflow", net.id(in.sales.member(line))));
+    }
+  }
+  detail::huge_buffer<std::array<base_t, 2>> legs(n);  // network numbering
+  for (std::uint32_t p = n; p-- > 0;) {
+    const std::uint32_t up = tree.parent(p);
+    if (up == none) continue;
+    legs[tree.member(up)][tree.slot(p)] = sub[p];
+    if (__builtin_add_overflow(sub[up], sub[p], &sub[up]))
+      throw overflow_error(fmt::format("the binary leg volume of member '{}' overflows", net.id(tree.member(up))));
+  }
+  sub = {};
+
+  // require_sponsored: active personally sponsored members in each placement leg.
+  detail::huge_buffer<std::array<std::uint32_t, 2>> sponsored;
+  if (require_sponsored_ > 0) {
+    sponsored = detail::huge_buffer<std::array<std::uint32_t, 2>>(n);
+    for (member_index c = 0; c < n; ++c) {
+      const member_index s = net.parent(c);
+      if (s == none || !in.q.active[c]) continue;
+      const std::uint32_t ps = tree.index(s), pc = tree.index(c);
+      if (pc <= ps || pc >= tree.subtree_end(ps)) continue;  // placed outside the sponsor's subtree
+      const std::uint32_t first = ps + 1;  // the first child of s; the other one is R
+      ++sponsored[s][pc < tree.subtree_end(first) ? tree.slot(first) : 1];
+    }
+  }
+
+  const leg_carry* carry = in.carry_in && !in.carry_in->left.empty() ? in.carry_in : nullptr;
+  out.exact.assign(n, 0);
+  out.carry_out.left.assign(n, 0);
+  out.carry_out.right.assign(n, 0);
+  __int128 carried_in = 0, matched = 0, carried = 0, flushed = 0, capped = 0, cycles = 0;
+  for (member_index m = 0; m < n; ++m) {
+    binary_legs l;
+    if (carry && (__builtin_mul_overflow(carry->left[m], carry_unit, &l.carry_in[0]) ||
+                  __builtin_mul_overflow(carry->right[m], carry_unit, &l.carry_in[1])))
+      throw overflow_error(fmt::format("the binary carry of member '{}' overflows", net.id(m)));
+    l.volume[0] = legs[m][0];
+    l.volume[1] = legs[m][1];
+    if ((l.carry_in[0] | l.carry_in[1] | l.volume[0] | l.volume[1]) == 0) continue;  // nothing to pair or carry
+    const bool ok = qualified(m, in.q) &&
+                    (require_sponsored_ == 0 ||
+                     (sponsored[m][0] >= require_sponsored_ && sponsored[m][1] >= require_sponsored_));
+    pair(l, ok, net.id(m));
+    out.exact[m] = l.pay;
+    out.carry_out.left[m] = l.carry_out[0] / carry_unit;
+    out.carry_out.right[m] = l.carry_out[1] / carry_unit;
+    carried_in += static_cast<__int128>(l.carry_in[0]) + l.carry_in[1];
+    matched += static_cast<__int128>(l.matched[0]) + l.matched[1];
+    carried += static_cast<__int128>(l.carry_out[0]) + l.carry_out[1];
+    flushed += static_cast<__int128>(l.flushed[0]) + l.flushed[1];
+    capped += l.capped;
+    cycles += l.cycles;
+    if (in.explain && (l.pay != 0 || l.matched[0] != 0)) {
+      // One line per paying member: the matched volume at the rate, or the cycles' money at 100%.
+      const base_t base = rate_ ? l.matched[0] : l.cycles * cycle_pay_;  // cycles × pay fitted in pair()
+      out.lines.push_back({m, none, none, 0, base, rate_ ? *rate_ : rate_one, l.pay, 0,
+                           static_cast<std::uint32_t>(out.details.size())});
+      out.details.push_back(describe(l, !rate_));
+    }
+  }
+  out.figures.emplace_back("volume_carried_in", format_trimmed(carried_in, base_decimals));
+  out.figures.emplace_back("volume_matched", format_trimmed(matched, base_decimals));
+  out.figures.emplace_back("volume_carried", format_trimmed(carried, base_decimals));
+  out.figures.emplace_back("volume_flushed", format_trimmed(flushed, base_decimals));
+  out.figures.emplace_back("pay_capped", format_trimmed(capped, exact_decimals));
+  if (!rate_) out.figures.emplace_back("cycles", format_trimmed(cycles, 0));
+}
+
+DOWNLINE_END_NAMESPACE
