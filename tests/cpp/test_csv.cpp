@@ -13,28 +13,14 @@
 #include <vector>
 
 #include "downline/error.hpp"
+#include "temp_csv.hpp"
 
 using namespace downline;
 namespace fs = std::filesystem;
 
 namespace {
 
-/** A CSV file with the given bytes in the temp directory, removed at scope exit. */
-struct temp_csv {
-  fs::path path;
-  explicit temp_csv(const std::string& content) {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / fmt::format("downline_test_csv_{}_{}.csv", ::getpid(), counter++);
-    std::ofstream out(path, std::ios::binary);
-    out << content;
-    REQUIRE(out.good());
-  }
-  ~temp_csv() {
-    std::error_code ignored;
-    fs::remove(path, ignored);
-  }
-  std::string name() const { return path.string(); }
-};
+using downline_test::temp_csv;
 
 struct row {
   std::size_t line;

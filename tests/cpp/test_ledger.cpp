@@ -14,27 +14,14 @@
 
 #include "downline/date.hpp"
 #include "downline/error.hpp"
+#include "temp_csv.hpp"
 
 using namespace downline;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_csv {
-  fs::path path;
-  explicit temp_csv(const std::string& content) {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / fmt::format("downline_test_ledger_{}_{}.csv", ::getpid(), counter++);
-    std::ofstream out(path, std::ios::binary);
-    out << content;
-    REQUIRE(out.good());
-  }
-  ~temp_csv() {
-    std::error_code ignored;
-    fs::remove(path, ignored);
-  }
-  std::string at(std::size_t line) const { return fmt::format("{}:{}", path.string(), line); }
-};
+using downline_test::temp_csv;
 
 /// A, B, C: B and C sponsored by A.
 network abc() {

@@ -18,27 +18,14 @@
 
 #include "downline/date.hpp"
 #include "downline/error.hpp"
+#include "temp_csv.hpp"
 
 using namespace downline;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_csv {
-  fs::path path;
-  explicit temp_csv(const std::string& content) {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / fmt::format("downline_test_network_{}_{}.csv", ::getpid(), counter++);
-    std::ofstream out(path, std::ios::binary);
-    out << content;
-    REQUIRE(out.good());
-  }
-  ~temp_csv() {
-    std::error_code ignored;
-    fs::remove(path, ignored);
-  }
-  std::string at(int line) const { return fmt::format("{}:{}", path.string(), line); }
-};
+using downline_test::temp_csv;
 
 template <class E, class F>
 std::string error_of(F&& f) {
