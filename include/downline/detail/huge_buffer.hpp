@@ -31,10 +31,15 @@ class huge_buffer {
   explicit huge_buffer(std::size_t n, bool zero = true) : size_(n) {
     if (n == 0) return;
     constexpr std::size_t huge = std::size_t{1} << 21;
-    std::size_t bytes = (n * sizeof(T) + huge - 1) / huge * huge;
-    data_ = static_cast<T*>(std::aligned_alloc(huge, bytes));
+    std::size_t bytes = n * sizeof(T);
+    if (bytes < huge) {  // small tables: no 2 MiB round-up to zero
+      data_ = static_cast<T*>(std::malloc(bytes));
+    } else {
+      bytes = (bytes + huge - 1) / huge * huge;
+      data_ = static_cast<T*>(std::aligned_alloc(huge, bytes));
+      if (data_) ::madvise(data_, bytes, MADV_HUGEPAGE);
+    }
     if (!data_) throw std::bad_alloc();
-    if (bytes >= huge) ::madvise(data_, bytes, MADV_HUGEPAGE);
     if (zero) std::memset(static_cast<void*>(data_), 0, bytes);
   }
   huge_buffer(huge_buffer&& o) noexcept : data_(o.data_), size_(o.size_) {
