@@ -2,6 +2,10 @@
 #include "downline/ledger.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
 #include <cstring>
 #include <thread>
 
@@ -27,22 +31,124 @@ ledger ledger::from_csv(const std::filesystem::path& path, const network& net) {
   return ledger_builder::parse_csv(path).build(net);
 }
 
-ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path) {
+namespace {
+struct sales_columns {
+  int member, amount, volume, kind, date, order;
+  explicit sales_columns(const csv_reader& csv)
+      : member(csv.require_column("member_id")),
+        amount(csv.require_column("amount")),
+        volume(csv.column("volume")),
+        kind(csv.column("kind")),
+        date(csv.column("date")),
+        order(csv.column("order_id")) {}
+};
+
+void parse_rows(csv_reader& csv, const sales_columns& c, ledger_builder& builder) {
+  while (csv.next())
+    builder.add_text(csv.field(c.member), csv.field(c.amount), csv.field(c.volume), csv.field(c.kind),
+                     csv.field(c.date), csv.field(c.order), csv.line());
+}
+
+/// Where to split [begin, size) for two parsers: just after the first newline at or past
+/// the middle, with the number of newlines before it; nullopt when no split is safe (a quote
+/// before it, or no newline).
+struct split_point {
+  std::uint64_t offset;
+  std::size_t newlines;
+};
+std::optional<split_point> find_split(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t size) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f || std::fseek(f.get(), static_cast<long>(begin), SEEK_SET) != 0) return std::nullopt;
+  const std::uint64_t middle = begin + (size - begin) / 2;
+  std::vector<char> block(1 << 22);
+  std::uint64_t position = begin;
+  std::size_t newlines = 0;
+  for (;;) {
+    std::size_t n = std::fread(block.data(), 1, block.size(), f.get());
+    if (n == 0) return std::nullopt;
+    const char* data = block.data();
+    if (std::memchr(data, '"', n)) return std::nullopt;
+    std::size_t from = position >= middle ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(middle - position, n));
+    newlines += static_cast<std::size_t>(std::count(data, data + from, '\n'));
+    if (from < n) {
+      if (const char* nl = static_cast<const char*>(std::memchr(data + from, '\n', n - from)))
+        return split_point{position + static_cast<std::uint64_t>(nl - data) + 1, newlines + 1};
+      newlines += static_cast<std::size_t>(std::count(data + from, data + n, '\n'));
+    }
+    position += n;
+  }
+}
+}  // namespace
+
+ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std::uint64_t split_above) {
   csv_reader csv(path);
-  const int member = csv.require_column("member_id");
-  const int amount = csv.require_column("amount");
-  const int volume = csv.column("volume");
-  const int kind = csv.column("kind");
-  const int date = csv.column("date");
-  const int order = csv.column("order_id");
+  const sales_columns columns(csv);
   ledger_builder builder(csv.source());
   std::error_code ec;
-  auto bytes = std::filesystem::file_size(path, ec);
+  const std::uint64_t bytes = std::filesystem::file_size(path, ec);
   if (!ec) builder.reserve(static_cast<std::size_t>(bytes / 16));
-  while (csv.next())
-    builder.add_text(csv.field(member), csv.field(amount), csv.field(volume), csv.field(kind), csv.field(date),
-                     csv.field(order), csv.line());
+  std::optional<split_point> split;
+  if (!ec && bytes > split_above) split = find_split(path, csv.offset(), bytes);
+  if (!split) {
+    parse_rows(csv, columns, builder);
+    return builder;
+  }
+  // Every newline between the header and the split starts a line.
+  csv_reader rest_csv(path, csv.header(), split->offset, bytes, csv.next_line() + split->newlines);
+  ledger_builder rest(csv.source());
+  rest.reserve(static_cast<std::size_t>(bytes / 32));
+  std::exception_ptr rest_error;
+  std::thread helper([&] {
+    try {
+      parse_rows(rest_csv, columns, rest);
+    } catch (...) {
+      rest_error = std::current_exception();
+    }
+  });
+  std::exception_ptr first_error;
+  try {
+    csv.limit(split->offset);
+    parse_rows(csv, columns, builder);
+  } catch (...) {
+    first_error = std::current_exception();
+  }
+  helper.join();
+  if (first_error) std::rethrow_exception(first_error);
+  if (rest_error) std::rethrow_exception(rest_error);
+  builder.append(std::move(rest));
   return builder;
+}
+
+void ledger_builder::append(ledger_builder&& rest) {
+  ledger& l = ledger_;
+  ledger& r = rest.ledger_;
+  const std::size_t n = id_ends_.size(), m = rest.id_ends_.size();
+  const std::uint64_t id_shift = ids_.size();
+  ids_ += rest.ids_;
+  for (std::uint64_t e : rest.id_ends_) id_ends_.push_back(e + id_shift);
+  for (auto [index, line] : rest.line_jumps_) line_jumps_.emplace_back(index + n, line);
+  l.amount_.insert(l.amount_.end(), r.amount_.begin(), r.amount_.end());
+  l.volume_.insert(l.volume_.end(), r.volume_.begin(), r.volume_.end());
+  l.kind_.insert(l.kind_.end(), r.kind_.begin(), r.kind_.end());
+  if (any_date_ || rest.any_date_) {
+    if (!any_date_) l.date_.assign(n, no_date);
+    if (rest.any_date_) l.date_.insert(l.date_.end(), r.date_.begin(), r.date_.end());
+    else l.date_.resize(n + m, no_date);
+    any_date_ = true;
+  }
+  if (any_order_ || rest.any_order_) {
+    if (!any_order_) l.order_offsets_.assign(n + 1, 0);
+    const std::uint64_t shift = l.order_ids_.size();
+    l.order_ids_ += r.order_ids_;
+    if (rest.any_order_)
+      for (std::size_t i = 1; i <= m; ++i) l.order_offsets_.push_back(r.order_offsets_[i] + shift);
+    else
+      l.order_offsets_.resize(n + m + 1, shift);
+    any_order_ = true;
+  }
+  if (l.first_undated_.empty()) l.first_undated_ = r.first_undated_;
+  for (std::size_t d = 0; d < l.precision_.size(); ++d)
+    if (l.precision_[d].where.empty()) l.precision_[d] = r.precision_[d];
 }
 
 ledger_builder::ledger_builder(std::string source, bool rows_are_lines) : rows_are_lines_(rows_are_lines) {
@@ -172,7 +278,7 @@ void ledger_builder::push(std::string_view member_id, amount_t amount, volume_t 
   l.kind_.push_back(static_cast<std::uint8_t>(kind));
   if (date != no_date && !any_date_) {
     any_date_ = true;
-    l.date_.reserve(l.member_.capacity());
+    l.date_.reserve(l.amount_.capacity());
     l.date_.assign(i, no_date);
   }
   if (any_date_) l.date_.push_back(date);

@@ -36,10 +36,11 @@ int run_command(int argc, char** argv) {
 
   show.stage("reading the plan");
   const plan rules = plan::from_file(plan_path);
-  // The sales are parsed on a second thread while the network loads; their member ids
-  // are resolved once the network exists.
+  // The sales are parsed on a second thread while the network loads (so not split again:
+  // a third parser only oversubscribes the cores); their member ids are resolved once the
+  // network exists.
   show.stage("reading the network and the sales");
-  auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path); });
+  auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}); });
   const network net = network::from_csv(network_path);
   const ledger sales = parsing.get().build(net);
   std::optional<carry_state> state_in;

@@ -25,6 +25,26 @@ csv_reader::csv_reader(const std::filesystem::path& path) : source_(path.string(
   for (auto f : fields_) header_.emplace_back(f);
 }
 
+csv_reader::csv_reader(const std::filesystem::path& path, std::vector<std::string> header, std::uint64_t begin,
+                       std::uint64_t end, std::size_t first_line)
+    : source_(path.string()), header_(std::move(header)) {
+  file_.reset(std::fopen(source_.c_str(), "rb"));
+  if (!file_ || std::fseek(file_.get(), static_cast<long>(begin), SEEK_SET) != 0)
+    throw input_error(fmt::format("{}: cannot open: {}", source_, std::strerror(errno)), errc::io);
+  buffer_offset_ = begin;
+  limit_ = end;
+  next_line_ = first_line;
+  buffer_.resize(block_size);
+}
+
+void csv_reader::limit(std::uint64_t end) {
+  limit_ = end;
+  if (buffer_offset_ + end_ > end) {  // already read past it: forget those bytes
+    end_ = static_cast<std::size_t>(end - buffer_offset_);
+    eof_ = true;
+  }
+}
+
 int csv_reader::column(std::string_view name) const noexcept {
   for (std::size_t i = 0; i < header_.size(); ++i)
     if (header_[i] == name) return static_cast<int>(i);
@@ -46,10 +66,15 @@ bool csv_reader::fill() {
   if (begin_ > 0) {
     std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
     end_ -= begin_;
+    buffer_offset_ += begin_;
     begin_ = 0;
   }
   if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a row longer than a block
-  std::size_t n = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_.get());
+  std::size_t want = buffer_.size() - end_;
+  const std::uint64_t position = buffer_offset_ + end_;
+  if (position >= limit_) want = 0;
+  else if (limit_ - position < want) want = static_cast<std::size_t>(limit_ - position);
+  std::size_t n = want == 0 ? 0 : std::fread(buffer_.data() + end_, 1, want, file_.get());
   if (n == 0) {
     if (std::ferror(file_.get())) throw input_error(fmt::format("{}: read error: {}", source_, std::strerror(errno)), errc::io);
     eof_ = true;

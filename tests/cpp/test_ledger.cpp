@@ -292,3 +292,60 @@ TEST_CASE("ledger_builder: values and 'row i' locations", "[ledger]") {
     }
   }
 }
+
+TEST_CASE("ledger: a file parsed in two halves equals one parsed in one piece", "[ledger]") {
+  const network net = abc();
+  // Rows with and without dates and order ids, a blank line and CRLF, so the halves differ.
+  std::string text = "member_id,amount,volume,kind,date,order_id\n";
+  for (int i = 0; i < 400; ++i) {
+    const char* who = i % 3 == 0 ? "A" : i % 3 == 1 ? "B" : "C";
+    text += fmt::format("{},{}.{:02},{},{},{},{}\n", who, i, i % 100, i % 7 == 0 ? "" : std::to_string(i),
+                        i % 5 == 0 ? "fee" : "retail", i < 150 ? "" : "2026-01-15", i > 250 ? fmt::format("O{}", i) : "");
+    if (i == 300) text += "\r\n";
+  }
+  temp_csv f(text);
+  const ledger one = ledger_builder::parse_csv(f.path, ~std::uint64_t{0}).build(net);
+  const ledger two = ledger_builder::parse_csv(f.path, 0).build(net);
+  REQUIRE(two.size() == one.size());
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    CHECK(two.member(i) == one.member(i));
+    CHECK(two.amount(i) == one.amount(i));
+    CHECK(two.volume(i) == one.volume(i));
+    CHECK(two.kind(i) == one.kind(i));
+    CHECK(two.date(i) == one.date(i));
+    CHECK(two.order_id(i) == one.order_id(i));
+  }
+  CHECK(two.first_undated() == one.first_undated());
+  for (std::size_t d = 0; d < one.amount_precision().size(); ++d) {
+    CHECK(two.amount_precision()[d].where == one.amount_precision()[d].where);
+    CHECK(two.amount_precision()[d].text == one.amount_precision()[d].text);
+  }
+
+  SECTION("an error in the second half names its own line") {
+    temp_csv bad(text + "A,oops,1,retail,,\n");
+    const std::size_t last_line = 2 + 400 + 1;  // header, rows, the blank line
+    try {
+      ledger_builder::parse_csv(bad.path, 0);
+      FAIL("no error");
+    } catch (const input_error& e) {
+      CHECK(std::string(e.what()) == bad.at(last_line) + ": amount is not a decimal number 'oops'");
+    }
+  }
+  SECTION("an unknown member in the second half is found after the merge") {
+    temp_csv bad(text + "Q,1,1,retail,,\n");
+    try {
+      ledger_builder::parse_csv(bad.path, 0).build(net);
+      FAIL("no error");
+    } catch (const input_error& e) {
+      CHECK(std::string(e.what()) == bad.at(2 + 400 + 1) + ": sale for a member who is not in the network 'Q'");
+    }
+  }
+  SECTION("a quote in the first half keeps the file in one piece") {
+    std::string quoted = text;
+    quoted.replace(quoted.find("\nA,0.00"), 7, "\n\"A\",0.00");
+    temp_csv q(quoted);
+    const ledger parsed = ledger_builder::parse_csv(q.path, 0).build(net);
+    CHECK(parsed.size() == one.size());
+    CHECK(parsed.amount(399) == one.amount(399));
+  }
+}

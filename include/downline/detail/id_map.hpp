@@ -35,7 +35,7 @@ inline std::uint64_t hash_id(std::string_view s) noexcept {
 
 /**
  * Ids in insertion order (`id(i)`) with lookup by text. Ids are copied into one arena; a
- * slot holds an id of up to 8 bytes inline (else its arena offset) with its length and 24
+ * slot holds an id of up to 16 bytes inline (else its arena offset) with its length and 24
  * hash bits, so a lookup of a short id touches one cache line. Load factor ≤ 2/3; slots on
  * huge pages. Callers that look up many keys prefetch(hash) a few keys ahead.
  *
@@ -68,7 +68,7 @@ class id_map {
     const std::uint32_t n = size();
     std::size_t capacity = 16;
     while (capacity * 2 < std::size_t{n} * 3) capacity *= 2;  // load factor ≤ 2/3
-    slots_ = huge_buffer<slot>(capacity, slot{0, none, 0});
+    slots_ = huge_buffer<slot>(capacity, slot{{0, 0}, none, 0});
     mask_ = capacity - 1;
     constexpr std::uint32_t ahead = 16;
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -76,11 +76,11 @@ class id_map {
       const std::string_view key = id(i);
       const std::uint64_t h = hash_id(key);
       const std::uint32_t meta = meta_of(key.size(), h);
-      const std::uint64_t word = inline_word(key);
+      const key_words word = inline_words(key);
       for (std::size_t s = h & mask_;; s = (s + 1) & mask_) {
         slot& e = slots_[s];
         if (e.index == none) {
-          e = {key.size() <= 8 ? word : offsets_[i], i, meta};
+          e = {key.size() <= inline_bytes ? word : key_words{offsets_[i], 0}, i, meta};
           break;
         }
         if (matches(e, meta, word, key)) return {e.index, i};
@@ -93,7 +93,7 @@ class id_map {
   std::uint32_t find(std::string_view key, std::uint64_t h) const noexcept {
     if (slots_.empty()) return none;
     const std::uint32_t meta = meta_of(key.size(), h);
-    const std::uint64_t word = inline_word(key);
+    const key_words word = inline_words(key);
     for (std::size_t s = h & mask_;; s = (s + 1) & mask_) {
       const slot& e = slots_[s];
       if (e.index == none) return none;
@@ -115,24 +115,29 @@ class id_map {
   }
 
  private:
+  static constexpr std::size_t inline_bytes = 16;
+  struct key_words {
+    std::uint64_t lo, hi;
+    bool operator==(const key_words& o) const noexcept { return lo == o.lo && hi == o.hi; }
+  };
   struct slot {
-    std::uint64_t word;  // the id's bytes when ≤ 8, else its arena offset
-    std::uint32_t index; // none: empty
-    std::uint32_t meta;  // length | 24 hash bits << 8
+    key_words word;       // the id's bytes when ≤ 16, else {arena offset, 0}
+    std::uint32_t index;  // none: empty
+    std::uint32_t meta;   // length | 24 hash bits << 8
   };
 
   static std::uint32_t meta_of(std::size_t length, std::uint64_t h) noexcept {
     return static_cast<std::uint32_t>(length) | static_cast<std::uint32_t>((h >> 40) << 8);
   }
-  static std::uint64_t inline_word(std::string_view key) noexcept {
-    std::uint64_t w = 0;
-    if (key.size() <= 8) std::memcpy(&w, key.data(), key.size());
+  static key_words inline_words(std::string_view key) noexcept {
+    key_words w{0, 0};
+    if (key.size() <= inline_bytes) std::memcpy(&w, key.data(), key.size());
     return w;
   }
-  bool matches(const slot& e, std::uint32_t meta, std::uint64_t word, std::string_view key) const noexcept {
+  bool matches(const slot& e, std::uint32_t meta, const key_words& word, std::string_view key) const noexcept {
     if (e.meta != meta) return false;
-    if (key.size() <= 8) return e.word == word;
-    return std::memcmp(arena_.data() + e.word, key.data(), key.size()) == 0;
+    if (key.size() <= inline_bytes) return e.word == word;
+    return std::memcmp(arena_.data() + e.word.lo, key.data(), key.size()) == 0;
   }
 
   std::string arena_;

@@ -2,6 +2,7 @@
 // Streaming CSV reading (RFC 4180 quoting, CRLF, BOM) with line numbers for messages.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -48,6 +49,18 @@ class csv_reader {
     return column < 0 ? std::string_view() : fields_[static_cast<std::size_t>(column)];
   }
 
+  /// Reads `header`'s data rows from bytes [begin, end) of `path`, numbering lines from
+  /// `first_line`: a part of a file split at a newline, parsed beside the other parts.
+  csv_reader(const std::filesystem::path& path, std::vector<std::string> header, std::uint64_t begin,
+             std::uint64_t end, std::size_t first_line);
+
+  /// The line number the next row starts on (before blank lines are skipped).
+  std::size_t next_line() const noexcept { return next_line_; }
+  /// File offset of the next unread byte (after the header: where the data rows start).
+  std::uint64_t offset() const noexcept { return buffer_offset_ + begin_; }
+  /// Stops reading at file offset `end` (a row boundary): the rest belongs to another reader.
+  void limit(std::uint64_t end);
+
   /// Throws input_error "<file>:<line>: <what> '<value>'" for the current row.
   [[noreturn]] void fail(std::string_view what, std::string_view value) const;
 
@@ -64,6 +77,8 @@ class csv_reader {
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // unread bytes are buffer_[begin_, end_)
   bool eof_ = false;
+  std::uint64_t buffer_offset_ = 0;  // file offset of buffer_[0]
+  std::uint64_t limit_ = ~std::uint64_t{0};  // no byte at or past this offset is read
   std::size_t line_ = 0, next_line_ = 1;
   std::vector<std::string> header_;
   std::vector<std::string_view> fields_;
