@@ -19,6 +19,7 @@
 
 #include "downline/engine.hpp"
 #include "downline/placement.hpp"
+#include "test_support.hpp"
 
 namespace placement_test {
 
@@ -48,19 +49,7 @@ inline ledger make_ledger(const network& net, const std::vector<sale>& sales) {
   return std::move(b).build();
 }
 
-/// The message of the exception `f` throws (a failed test when it throws none or another type).
-template <class E, class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("unexpected exception type: " << e.what());
-  }
-  FAIL("expected an exception");
-  return {};
-}
+using downline_test::error_of;
 
 /// Where the reference put a member: parent id ("" for a root) and 0-based slot.
 struct spot {

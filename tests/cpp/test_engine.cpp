@@ -23,6 +23,7 @@
 #include "downline/error.hpp"
 #include "downline/io/writers.hpp"
 #include "downline/rounding.hpp"
+#include "test_support.hpp"
 
 using namespace downline;
 namespace fs = std::filesystem;
@@ -47,14 +48,8 @@ ledger make_ledger(const network& net, const std::vector<sale>& sales) {
   return std::move(b).build();
 }
 
-using payout_map = std::map<std::pair<std::string, std::string>, std::string>;
-
-payout_map payouts(const result& r, const plan& rules) {
-  payout_map out;
-  for (const payout_line& p : r.payouts)
-    out[{std::string(r.net->id(p.member)), r.bonus_names[p.bonus]}] = format_fixed(p.amount, rules.money_decimals);
-  return out;
-}
+using downline_test::payout_map;
+using downline_test::payouts;
 
 std::string input_error_of(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
   try {

@@ -19,6 +19,7 @@
 #include "downline/date.hpp"
 #include "downline/error.hpp"
 #include "temp_csv.hpp"
+#include "test_support.hpp"
 
 using namespace downline;
 namespace fs = std::filesystem;
@@ -27,18 +28,7 @@ namespace {
 
 using downline_test::temp_csv;
 
-template <class E, class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("unexpected exception type: " << e.what());
-  }
-  FAIL("expected an exception");
-  return {};
-}
+using downline_test::error_of;
 
 std::string network_error_of(const std::string& csv_text, temp_csv*& file_out) {
   static thread_local std::unique_ptr<temp_csv> keep;

@@ -15,6 +15,7 @@
 #include "downline/decimal.hpp"
 #include "downline/engine.hpp"
 #include "downline/rounding.hpp"
+#include "test_support.hpp"
 
 using namespace downline;
 
@@ -37,15 +38,8 @@ ledger make_ledger(const network& net, const std::vector<sale>& sales) {
   return std::move(b).build();
 }
 
-using payout_map = std::map<std::pair<std::string, std::string>, std::string>;
-
-/// (member id, bonus name) → amount text, from the payout lines.
-payout_map payouts(const result& r, const plan& rules) {
-  payout_map out;
-  for (const payout_line& p : r.payouts)
-    out[{std::string(r.net->id(p.member)), r.bonus_names[p.bonus]}] = format_fixed(p.amount, rules.money_decimals);
-  return out;
-}
+using downline_test::payout_map;
+using downline_test::payouts;
 
 payout_map run_payouts(const std::string& plan_json, const network& net, const std::vector<sale>& sales) {
   const plan rules = plan::from_json(plan_json, "plan");
