@@ -3,7 +3,6 @@
 
 #include <string>
 
-#include "downline/error.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 
