@@ -71,8 +71,8 @@ std::optional<split_point> find_split(const std::filesystem::path& path, std::ui
     std::size_t from = position >= middle ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(middle - position, n));
     newlines += static_cast<std::size_t>(std::count(data, data + from, '\n'));
     if (from < n) {
-      if (const char* nl = static_cast<const char*>(std::memchr(data + from, '\n', n - from)))
-        return split_point{position + static_cast<std::uint64_t>(nl - data) + 1, newlines + 1};
+      const std::size_t at = static_cast<std::size_t>(std::find(data + from, data + n, '\n') - data);
+      if (at < n) return split_point{position + at + 1, newlines + 1};
       newlines += static_cast<std::size_t>(std::count(data + from, data + n, '\n'));
     }
     position += n;
@@ -127,6 +127,7 @@ void ledger_builder::append(ledger_builder&& rest) {
   ids_ += rest.ids_;
   for (std::uint64_t e : rest.id_ends_) id_ends_.push_back(e + id_shift);
   for (auto [index, line] : rest.line_jumps_) line_jumps_.emplace_back(index + n, line);
+  expected_line_ = rest.expected_line_;
   l.amount_.insert(l.amount_.end(), r.amount_.begin(), r.amount_.end());
   l.volume_.insert(l.volume_.end(), r.volume_.begin(), r.volume_.end());
   l.kind_.insert(l.kind_.end(), r.kind_.begin(), r.kind_.end());
@@ -272,7 +273,8 @@ void ledger_builder::push(std::string_view member_id, amount_t amount, volume_t 
   const std::size_t i = id_ends_.size();
   ids_.append(member_id);
   id_ends_.push_back(ids_.size());
-  if (line_of(i) != line) line_jumps_.emplace_back(i, line);
+  if (line != expected_line_) line_jumps_.emplace_back(i, line);
+  expected_line_ = line + 1;
   l.amount_.push_back(amount);
   l.volume_.push_back(volume);
   l.kind_.push_back(static_cast<std::uint8_t>(kind));

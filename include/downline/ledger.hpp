@@ -129,6 +129,7 @@ class ledger_builder {
   // Line numbers: line(i) = i + shift from the last jump at or before i (CSV rows usually
   // follow each other; blank lines and quoted newlines add jumps).
   std::vector<std::pair<std::size_t, std::size_t>> line_jumps_;
+  std::size_t expected_line_ = 0;  // line_of(next index), kept as lines are added
 };
 
 DOWNLINE_END_NAMESPACE
