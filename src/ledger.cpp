@@ -286,7 +286,10 @@ void ledger_builder::push(std::string_view member_id, amount_t amount, volume_t 
   if (any_date_) l.date_.push_back(date);
   if (date == no_date && l.first_undated_.empty()) l.first_undated_ = location(line);
   if (!order_id.empty() && !any_order_) {
+    // Reserved like the other columns: growing by doubling would copy them into fresh pages.
     any_order_ = true;
+    l.order_offsets_.reserve(l.amount_.capacity() + 1);
+    l.order_ids_.reserve(ids_.capacity());
     l.order_offsets_.assign(i + 1, 0);
   }
   if (any_order_) {
