@@ -265,17 +265,7 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
       return ra != rb ? ra < rb : a.bonus < b.bonus;
     });
   }
-  // Carry into the next period (SPEC §7): network-file order, then plan order; zero rows left out.
-  if (std::any_of(results.begin(), results.end(), [](const bonus_result& r) { return !r.carry_out.left.empty(); })) {
-    for (std::uint32_t row = 0; row < n; ++row) {
-      const member_index m = net.member_at_row(row);
-      for (std::size_t b = 0; b < results.size(); ++b) {
-        const leg_carry& c = results[b].carry_out;
-        if (c.left.empty() || (c.left[m] == 0 && c.right[m] == 0)) continue;
-        out.state.entries.push_back({std::string(net.id(m)), rules.bonuses[b]->name(), c.left[m], c.right[m], {}});
-      }
-    }
-  }
+  for (auto& r : results) out.carry.push_back(std::move(r.carry_out));
   for (auto& r : results) out.rounded.push_back(std::move(r.rounded));
   return out;
 }

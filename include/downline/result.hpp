@@ -65,7 +65,12 @@ struct result {
   std::vector<std::string> details;       ///< what explanation::detail indexes
   std::vector<std::vector<minor_t>> rounded;  ///< per bonus, per member, before the cap
   summary totals;
-  carry_state state;  ///< carry into the next period
+  std::vector<leg_carry> carry;  ///< per bonus: carry into the next period (empty when none)
+
+  /// The carry into the next period as state rows (SPEC §7): network-file order, then plan
+  /// order, rows with zero on both sides left out. Built on demand: at 10M members the rows
+  /// take seconds and hundreds of MB, and most runs never write them. O(members × bonuses).
+  carry_state state() const;
 };
 
 DOWNLINE_END_NAMESPACE

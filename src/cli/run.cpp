@@ -64,7 +64,7 @@ int run_command(int argc, char** argv) {
   if (auto path = a.get("ranks")) write_ranks(open(*path), r, rules);
   if (auto path = a.get("lines")) write_lines(open(*path), r, sales);
   if (auto path = a.get("summary-json")) open(*path).buffer() += r.totals.to_json();
-  if (auto path = a.get("state-out")) r.state.write(open(*path));
+  if (auto path = a.get("state-out")) r.state().write(open(*path));
   for (auto& out : outputs) out->commit();
   show.finish();
   if (!a.flag("quiet")) std::fputs(r.totals.to_text().c_str(), stdout);

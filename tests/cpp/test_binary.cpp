@@ -240,7 +240,7 @@ TEST_CASE("leg volume comes from the placement subtree, own sales excluded, refu
   // A: L = B+D+E = 100+300+150 = 550, R = C+F = -150 → nothing pairs.
   // B: L = 300, R = 150 → 15.00.  C: L = -400, R = 0 → nothing.
   CHECK(payouts_csv(r, 2) == "member_id,bonus,amount\nB,team,15.00\n");
-  CHECK(state_csv(r.state) ==
+  CHECK(state_csv(r.state()) ==
         "member_id,bonus,left,right\n"
         "A,team,550,-150\n"
         "B,team,150,0\n"
@@ -270,7 +270,7 @@ TEST_CASE("require_sponsored counts active recruits in each placement leg", "[bi
   // active_pv 50: C (40) is not active, so A lacks an active recruit on the right.
   const result r = run(active50, net, sales);
   CHECK(r.payouts.empty());
-  CHECK(state_csv(r.state) == "member_id,bonus,left,right\nA,team,110,40\nB,team,10,0\n");
+  CHECK(state_csv(r.state()) == "member_id,bonus,left,right\nA,team,110,40\nB,team,10,0\n");
 }
 
 TEST_CASE("two periods with carry through the C++ API equal the published examples", "[binary][state]") {
@@ -296,22 +296,23 @@ TEST_CASE("two periods with carry through the C++ API equal the published exampl
     o.period = period_of(dir / "args_1");
     const result first = run(rules, net, sales, o);
     CHECK(payouts_csv(first, rules.money_decimals) == slurp(dir / "expected_payouts_1.csv"));
-    CHECK(state_csv(first.state) == slurp(dir / "expected_state_1.csv"));
+    CHECK(state_csv(first.state()) == slurp(dir / "expected_state_1.csv"));
     // Carry in from the published state of period 1, read from its CSV.
     const carry_state published = carry_state::from_csv(dir / "expected_state_1.csv");
     o.period = period_of(dir / "args_2");
     o.state_in = &published;
     const result second = run(rules, net, sales, o);
     CHECK(payouts_csv(second, rules.money_decimals) == slurp(dir / "expected_payouts_2.csv"));
-    CHECK(state_csv(second.state) == slurp(dir / "expected_state_2.csv"));
+    CHECK(state_csv(second.state()) == slurp(dir / "expected_state_2.csv"));
     // The in-memory state of period 1 works the same as its file.
-    o.state_in = &first.state;
-    CHECK(state_csv(run(rules, net, sales, o).state) == state_csv(second.state));
+    const carry_state first_state = first.state();
+    o.state_in = &first_state;
+    CHECK(state_csv(run(rules, net, sales, o).state()) == state_csv(second.state()));
     // Re-running period 1 is idempotent.
     o.period = period_of(dir / "args_1");
     o.state_in = nullptr;
     const result again = run(rules, net, sales, o);
-    CHECK(state_csv(again.state) == state_csv(first.state));
+    CHECK(state_csv(again.state()) == state_csv(first.state()));
     CHECK(payouts_csv(again, rules.money_decimals) == payouts_csv(first, rules.money_decimals));
   }
   CHECK(cases >= 2);
@@ -338,7 +339,7 @@ TEST_CASE("a state naming an unknown member or bonus, a non-binary bonus or a pa
   run_options o;
   o.state_in = &good;
   // B: left 5 + D's 10 = 15, right -2 → nothing pairs; the carry goes on.
-  CHECK(state_csv(run(p, net, sales, o).state) == "member_id,bonus,left,right\nA,team,10,0\nB,team,15,-2\n");
+  CHECK(state_csv(run(p, net, sales, o).state()) == "member_id,bonus,left,right\nA,team,10,0\nB,team,15,-2\n");
 }
 
 namespace {
@@ -446,7 +447,7 @@ TEST_CASE("engine results match a naive model on random networks (payouts, carry
     }
     INFO("round " << round << ", " << n << " members, " << v.keys);
     std::map<std::string, std::pair<volume_t, volume_t>> got_state;
-    for (const carry_entry& e : r.state.entries) got_state[e.member_id] = {e.left, e.right};
+    for (const carry_entry& e : r.state().entries) got_state[e.member_id] = {e.left, e.right};
     CHECK(got_state == expected_state);
     std::map<std::string, minor_t> got_pay;
     for (const payout_line& pl : r.payouts) got_pay[std::string(net.id(pl.member))] = pl.amount;
@@ -492,7 +493,7 @@ TEST_CASE("payouts do not depend on sales order, nor on network order when place
       const result r = run(p, net, make_ledger(net, ss));
       std::map<std::string, std::string> out;
       for (const payout_line& pl : r.payouts) out[std::string(net.id(pl.member))] = format_fixed(pl.amount, 2);
-      for (const carry_entry& e : r.state.entries)
+      for (const carry_entry& e : r.state().entries)
         out[e.member_id + "/carry"] = format_trimmed(e.left, 4) + "|" + format_trimmed(e.right, 4);
       return out;
     };
@@ -542,9 +543,10 @@ TEST_CASE("a million-wide star and a million-deep chain run through the binary b
     const network net = make_network(rows);
     const result r = run(p, net, make_ledger(net, sales));
     CHECK(r.payouts.empty());                   // nothing on any right leg
-    REQUIRE(r.state.entries.size() == n - 1);   // everyone but the last carries its left leg
-    CHECK(r.state.entries[0].left == static_cast<volume_t>(n - 1) * 10'000);
-    CHECK(r.state.entries.back().left == 10'000);
+    const carry_state state = r.state();
+    REQUIRE(state.entries.size() == n - 1);   // everyone but the last carries its left leg
+    CHECK(state.entries[0].left == static_cast<volume_t>(n - 1) * 10'000);
+    CHECK(state.entries.back().left == 10'000);
   }
 }
 
@@ -564,7 +566,7 @@ TEST_CASE("two binary bonuses in one plan keep their own placement, carry and ex
   // wide: A has L = 130, R = 60 → 6.00, carries 70; B has L = 30, R = 0.
   // deep: A has L = 190 and R = 40 carried in → 8.00, carries 150; B has L = 90, C has L = 30.
   CHECK(payouts_csv(r, 2) == "member_id,bonus,amount\nA,wide,6.00\nA,level,1.90\nA,deep,8.00\n");
-  CHECK(state_csv(r.state) ==
+  CHECK(state_csv(r.state()) ==
         "member_id,bonus,left,right\nA,wide,70,0\nA,deep,150,0\nB,wide,30,0\nB,deep,90,0\nC,deep,30,0\n");
   int binary_lines = 0;
   for (const explanation& e : r.lines) {

@@ -176,7 +176,7 @@ downline_status downline_result_state(downline_state** out, const downline_resul
   return guarded([&] {
     require(out, "out", fn);
     require(result, "result", fn);
-    *out = new downline_state{result->r.state};
+    *out = new downline_state{result->r.state()};
   });
 }
 

@@ -410,7 +410,7 @@ PYBIND11_MODULE(_core, m) {
            })
       .def("summary_json", [](const py_result& r) { return r.r.totals.to_json(); })
       .def("summary_text", [](const py_result& r) { return r.r.totals.to_text(); })
-      .def("state", [](const py_result& r) { return std::make_shared<py_state>(py_state{r.r.state}); })
+      .def("state", [](const py_result& r) { return std::make_shared<py_state>(py_state{r.r.state()}); })
       .def(
           "write_payouts",
           [](const py_result& r, const std::string& path) {
