@@ -112,12 +112,11 @@ std::shared_ptr<bonus> binary_bonus::from_config(const config_node& node, const 
   return b;
 }
 
-void binary_bonus::pair(binary_legs& l, bool qualified, std::string_view who) const {
+const char* binary_bonus::pair(binary_legs& l, bool qualified) const {
   base_t total[2];
   for (int s = 0; s < 2; ++s) {
     l.matched[s] = l.flushed[s] = 0;
-    if (__builtin_add_overflow(l.carry_in[s], l.volume[s], &total[s]))
-      throw overflow_error(fmt::format("the binary leg volume of member '{}' overflows", who));
+    if (__builtin_add_overflow(l.carry_in[s], l.volume[s], &total[s])) return "binary leg volume";
   }
   l.cycles = 0;
   l.pay = l.capped = 0;
@@ -131,8 +130,7 @@ void binary_bonus::pair(binary_legs& l, bool qualified, std::string_view who) co
       l.cycles = std::min(total[0] / cycle_size_[0], total[1] / cycle_size_[1]);
       for (int s = 0; s < 2; ++s) l.matched[s] = l.cycles * cycle_size_[s];  // ≤ total: no overflow
       amount_t money = 0;
-      if (__builtin_mul_overflow(l.cycles, cycle_pay_, &money))
-        throw overflow_error(fmt::format("the binary cycle pay of member '{}' overflows", who));
+      if (__builtin_mul_overflow(l.cycles, cycle_pay_, &money)) return "binary cycle pay";
       l.pay = static_cast<exact_t>(money) * rate_one;
     }
     // The matched volume is consumed in full even when the cap cuts the pay.
@@ -156,6 +154,7 @@ void binary_bonus::pair(binary_legs& l, bool qualified, std::string_view who) co
       l.carry_out[s] = rest;
     }
   }
+  return nullptr;
 }
 
 void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
@@ -217,7 +216,7 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
     const bool ok = qualified(m, in.q) &&
                     (require_sponsored_ == 0 ||
                      (sponsored[m][0] >= require_sponsored_ && sponsored[m][1] >= require_sponsored_));
-    pair(l, ok, net.id(m));
+    if (const char* what = pair(l, ok)) throw overflow_error(fmt::format("the {} of member '{}' overflows", what, net.id(m)));
     out.exact[m] = l.pay;
     out.carry_out.left[m] = l.carry_out[0] / carry_unit;
     out.carry_out.right[m] = l.carry_out[1] / carry_unit;

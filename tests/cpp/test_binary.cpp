@@ -40,7 +40,7 @@ binary_legs paired(const plan& p, base_t carry_l, base_t carry_r, base_t vol_l, 
   l.carry_in[1] = carry_r;
   l.volume[0] = vol_l;
   l.volume[1] = vol_r;
-  binary_of(p).pair(l, qualified, "X");
+  REQUIRE(binary_of(p).pair(l, qualified) == nullptr);
   return l;
 }
 

@@ -48,8 +48,9 @@ class binary_bonus : public bonus {
   /// The placement tree this bonus pays over.
   placement_options placement() const noexcept { return {true, 2, rule_}; }
   /// Pairs one member's legs (carry_in and volume filled in); `qualified` as SPEC §5.2 says.
-  /// Throws overflow_error naming `who` when a sum leaves the fixed-point range.
-  void pair(binary_legs& legs, bool qualified, std::string_view who) const;
+  /// Returns nullptr, or what left the fixed-point range ("binary leg volume", ...) for the
+  /// caller's message (the member's id is looked up only then: a cache miss per member).
+  [[nodiscard]] const char* pair(binary_legs& legs, bool qualified) const;
 
  private:
   bool on_volume_ = false;
