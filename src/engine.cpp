@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <future>
 #include <thread>
 #include <limits>
 #include <iterator>
@@ -158,10 +159,23 @@ void aggregate(const ledger& sales, const std::vector<std::uint32_t>& lines, vol
 
 }  // namespace
 
+void prepare(const plan& rules, const network& net) noexcept {
+  for (const auto& b : rules.bonuses) {
+    try {
+      b->prepare(net);
+    } catch (...) {
+      // the bonus's evaluate() builds it again and throws the same error in plan order
+    }
+  }
+}
+
 result run(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
   check_precision(rules, sales);
   const std::vector<leg_carry> carry_in = read_state(rules, net, options.state_in);
   const std::uint32_t n = net.size();
+  // Network-only work (placement trees) runs beside the ledger passes below; a bonus that
+  // needs it before it is done waits for it.
+  auto preparing = std::async(std::launch::async, [&] { prepare(rules, net); });
   const std::vector<std::uint32_t> lines = lines_in_period(sales, options.period);
 
   result out;

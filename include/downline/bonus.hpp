@@ -123,6 +123,10 @@ class bonus {
   /// or no_rank; the plan takes it as plan::breakaway_rank, which ranks use for GV.
   virtual rank_index breakaway_rank() const noexcept { return no_rank; }
 
+  /// Builds what evaluate() needs from the network alone (a placement tree, kept with the
+  /// network), so that it can run beside the ledger passes (see downline::prepare).
+  virtual void prepare(const network& /*net*/) const {}
+
   /// True for bonuses that carry volume between periods (binary): they read
   /// period_input::carry_in and fill bonus_result::carry_out (SPEC §7).
   virtual bool carries_state() const noexcept { return false; }

@@ -24,6 +24,15 @@ struct run_options {
 };
 
 /**
+ * Builds what the plan's bonuses need from the network alone (placement trees; they are
+ * kept with the network), so a caller can do it beside reading the sales: the CLI starts it
+ * on a second thread once the network is loaded. run() does the same itself, beside its
+ * passes over the ledger. An error is not thrown here: evaluating the bonus reports it, in
+ * plan order.
+ */
+void prepare(const plan& rules, const network& net) noexcept;
+
+/**
  * Evaluates `rules` over one period of `sales` on `net`. Deterministic. Throws input_error
  * when the ledger does not fit the plan (too many decimals, undated lines with a period)
  * and overflow_error when a sum leaves the fixed-point range.

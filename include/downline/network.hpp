@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,8 @@
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
+
+class placement_tree;
 
 /// A member's position under its placement parent: `L`, `R`, or a matrix slot 1..width.
 using position_t = std::int32_t;
@@ -80,6 +84,14 @@ class network {
 
  private:
   friend class network_builder;
+  friend class placement_tree;
+  /// Placement trees built from this network (placement_tree::of), by options; shared by
+  /// copies (a network does not change once built).
+  struct placement_cache {
+    std::mutex mutex;
+    std::vector<std::pair<std::uint64_t, std::shared_ptr<const placement_tree>>> trees;
+  };
+  std::shared_ptr<placement_cache> placements_ = std::make_shared<placement_cache>();
   std::string source_;
   bool rows_are_lines_ = true;  // CSV: where() says "file:line"; arrays: "source row i"
   detail::id_map ids_;          // ids in row order

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "downline/detail/huge_buffer.hpp"
@@ -71,6 +72,10 @@ class placement_tree {
   };
 
   static placement_tree build(const network& net, const placement_options& options);
+  /// build(), once per network and options: the tree is kept with the network and shared
+  /// (later periods on the same network reuse it). Thread-safe; a second caller waits for
+  /// the first. A failed build is not kept (the next call throws the same error again).
+  static std::shared_ptr<const placement_tree> of(const network& net, const placement_options& options);
 
   std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(node_.size()); }
   std::uint32_t width() const noexcept { return width_; }

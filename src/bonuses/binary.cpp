@@ -157,10 +157,15 @@ const char* binary_bonus::pair(binary_legs& l, bool qualified) const {
   return nullptr;
 }
 
+void binary_bonus::prepare(const network& net) const {
+  (void)placement_tree::of(net, placement());
+}
+
 void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
   const network& net = in.net;
   const std::uint32_t n = net.size();
-  const placement_tree tree = placement_tree::build(net, placement());
+  const std::shared_ptr<const placement_tree> tree_of = placement_tree::of(net, placement());
+  const placement_tree& tree = *tree_of;
 
   // Own sales per member (the engine's per-member sums: no second pass over the lines), then
   // placement-subtree sums in one reverse preorder sweep; a member's legs are its left and

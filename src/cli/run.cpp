@@ -42,6 +42,9 @@ int run_command(int argc, char** argv) {
   show.stage("reading the network and the sales");
   auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}); });
   const network net = network::from_csv(network_path);
+  // What the bonuses need from the network alone (placement trees) is built beside resolving
+  // the sales' member ids; run() finds it done, or waits for it.
+  auto preparing = std::async(std::launch::async, [&] { prepare(rules, net); });
   const ledger sales = parsing.get().build(net);
   std::optional<carry_state> state_in;
   if (auto path = a.get("state-in")) state_in = carry_state::from_csv(*path);

@@ -46,6 +46,7 @@ class binary_bonus : public bonus {
   bool carries_state() const noexcept override { return true; }
 
   /// The placement tree this bonus pays over.
+  void prepare(const network& net) const override;
   placement_options placement() const noexcept { return {true, 2, rule_}; }
   /// Pairs one member's legs (carry_in and volume filled in); `qualified` as SPEC §5.2 says.
   /// Returns nullptr, or what left the fixed-point range ("binary leg volume", ...) for the
