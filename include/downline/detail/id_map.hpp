@@ -35,9 +35,10 @@ inline std::uint64_t hash_id(std::string_view s) noexcept {
 
 /**
  * Ids in insertion order (`id(i)`) with lookup by text. Ids are copied into one arena; a
- * slot holds an id of up to 16 bytes inline (else its arena offset) with its length and 24
- * hash bits, so a lookup of a short id touches one cache line. Load factor ≤ 2/3; slots on
- * huge pages. Callers that look up many keys prefetch(hash) a few keys ahead.
+ * 16-byte slot holds an id of up to 11 bytes inline with its length (else its arena offset
+ * and length with 24 hash bits), so a lookup of a short id touches one cache line and the
+ * table stays small (10M ids: 268 MB). Load factor ≤ 2/3; slots on huge pages. Callers that
+ * look up many keys prefetch(hash) a few keys ahead.
  *
  *     id_map ids;
  *     ids.append("A"); ids.append("B");
@@ -68,22 +69,23 @@ class id_map {
     const std::uint32_t n = size();
     std::size_t capacity = 16;
     while (capacity * 2 < std::size_t{n} * 3) capacity *= 2;  // load factor ≤ 2/3
-    slots_ = huge_buffer<slot>(capacity, slot{{0, 0}, none, 0});
+    slots_ = huge_buffer<slot>(capacity, slot{0, 0, none});
     mask_ = capacity - 1;
     constexpr std::uint32_t ahead = 16;
     for (std::uint32_t i = 0; i < n; ++i) {
       if (i + ahead < n) prefetch(hash_id(id(i + ahead)));
       const std::string_view key = id(i);
       const std::uint64_t h = hash_id(key);
-      const std::uint32_t meta = meta_of(key.size(), h);
-      const key_words word = inline_words(key);
+      const slot probe = probe_of(key, h);
       for (std::size_t s = h & mask_;; s = (s + 1) & mask_) {
         slot& e = slots_[s];
         if (e.index == none) {
-          e = {key.size() <= inline_bytes ? word : key_words{offsets_[i], 0}, i, meta};
+          e = probe;
+          if (key.size() > inline_bytes) e.lo |= offsets_[i];
+          e.index = i;
           break;
         }
-        if (matches(e, meta, word, key)) return {e.index, i};
+        if (matches(e, probe, key)) return {e.index, i};
       }
     }
     return {none, none};
@@ -92,12 +94,11 @@ class id_map {
   /// The key's index, or `none`. `h` must be hash_id(key).
   std::uint32_t find(std::string_view key, std::uint64_t h) const noexcept {
     if (slots_.empty()) return none;
-    const std::uint32_t meta = meta_of(key.size(), h);
-    const key_words word = inline_words(key);
+    const slot probe = probe_of(key, h);
     for (std::size_t s = h & mask_;; s = (s + 1) & mask_) {
       const slot& e = slots_[s];
       if (e.index == none) return none;
-      if (matches(e, meta, word, key)) return e.index;
+      if (matches(e, probe, key)) return e.index;
     }
   }
   std::uint32_t find(std::string_view key) const noexcept { return find(key, hash_id(key)); }
@@ -115,29 +116,37 @@ class id_map {
   }
 
  private:
-  static constexpr std::size_t inline_bytes = 16;
-  struct key_words {
-    std::uint64_t lo, hi;
-    bool operator==(const key_words& o) const noexcept { return lo == o.lo && hi == o.hi; }
-  };
+  static constexpr std::size_t inline_bytes = 11;
+  static constexpr std::uint32_t long_key = 0xFFu << 24;  // in `hi`: the key is in the arena
+  /// A short key: its bytes in lo and the low 3 bytes of hi, its length in hi's top byte.
+  /// A long key: lo = length << 56 | arena offset, hi = long_key | 24 hash bits.
   struct slot {
-    key_words word;       // the id's bytes when ≤ 16, else {arena offset, 0}
+    std::uint64_t lo;
+    std::uint32_t hi;
     std::uint32_t index;  // none: empty
-    std::uint32_t meta;   // length | 24 hash bits << 8
   };
+  static_assert(sizeof(slot) == 16);
 
-  static std::uint32_t meta_of(std::size_t length, std::uint64_t h) noexcept {
-    return static_cast<std::uint32_t>(length) | static_cast<std::uint32_t>((h >> 40) << 8);
+  /// What a slot holding `key` has in lo and hi (a long key's arena offset left out).
+  static slot probe_of(std::string_view key, std::uint64_t h) noexcept {
+    slot p{0, 0, none};
+    if (key.size() <= inline_bytes) {
+      unsigned char bytes[12] = {};
+      std::memcpy(bytes, key.data(), key.size());
+      std::memcpy(&p.lo, bytes, 8);
+      p.hi = bytes[8] | std::uint32_t{bytes[9]} << 8 | std::uint32_t{bytes[10]} << 16 |
+             static_cast<std::uint32_t>(key.size()) << 24;
+    } else {
+      p.lo = std::uint64_t{key.size()} << 56;
+      p.hi = long_key | static_cast<std::uint32_t>(h >> 40);
+    }
+    return p;
   }
-  static key_words inline_words(std::string_view key) noexcept {
-    key_words w{0, 0};
-    if (key.size() <= inline_bytes) std::memcpy(&w, key.data(), key.size());
-    return w;
-  }
-  bool matches(const slot& e, std::uint32_t meta, const key_words& word, std::string_view key) const noexcept {
-    if (e.meta != meta) return false;
-    if (key.size() <= inline_bytes) return e.word == word;
-    return std::memcmp(arena_.data() + e.word.lo, key.data(), key.size()) == 0;
+  bool matches(const slot& e, const slot& probe, std::string_view key) const noexcept {
+    if (e.hi != probe.hi) return false;
+    if (key.size() <= inline_bytes) return e.lo == probe.lo;
+    return (e.lo >> 56) == key.size() &&
+           std::memcmp(arena_.data() + (e.lo & ((std::uint64_t{1} << 56) - 1)), key.data(), key.size()) == 0;
   }
 
   std::string arena_;
