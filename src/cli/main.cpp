@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 // `downline`: run a commission period from CSV files (SPEC §9).
+#include <climits>
 #include <cstdio>
 #include <cstring>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <exception>
 #include <string>
 
@@ -28,6 +32,13 @@ const char* usage =
 
 int main(int argc, char** argv) {
   using namespace downline::cli;
+#if defined(__GLIBC__)
+  // A run allocates and frees gigabytes of per-member and per-line tables; glibc would map
+  // each large one fresh and unmap it when freed, so every page of the next one faults
+  // again (seconds of system time at 10M members). Keep freed memory for reuse instead.
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "-h")) {
     std::fputs(usage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
