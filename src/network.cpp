@@ -6,6 +6,7 @@
 
 #include "downline/date.hpp"
 #include "downline/decimal.hpp"
+#include "downline/detail/two_halves.hpp"
 #include "downline/error.hpp"
 #include "downline/io/csv.hpp"
 
@@ -182,7 +183,9 @@ network network_builder::build() && {
     }
   }
   net.member_at_row_.assign(n, none);
-  for (member_index m = 0; m < next; ++m) net.member_at_row_[net.row_[m]] = m;
+  detail::two_halves(next, [&](int, std::size_t begin, std::size_t end) {
+    for (auto m = static_cast<member_index>(begin); m < end; ++m) net.member_at_row_[net.row_[m]] = m;
+  });
   if (next != n) {
     // Someone is unreachable from every root: walking up from it must enter a cycle.
     std::uint32_t r = 0;
@@ -202,24 +205,26 @@ network network_builder::build() && {
   net.end_.resize(n);
   net.line_.resize(n);
   net.joined_.resize(n);
-  for (member_index m = 0; m < n; ++m) {  // gathers by row: prefetch a few members ahead
-    if (m + 16 < n) {
-      __builtin_prefetch(&line_[net.row_[m + 16]]);
-      __builtin_prefetch(&joined_[net.row_[m + 16]]);
-    }
-    std::uint32_t r = net.row_[m];
-    net.line_[m] = line_[r];
-    net.joined_[m] = joined_[r];
-  }
   if (has_placement_) {
     net.placement_parent_.resize(n);
     net.position_.resize(n);
-    for (member_index m = 0; m < n; ++m) {
-      std::uint32_t r = net.row_[m];
-      net.placement_parent_[m] = placement_row[r] == none ? none : net.member_at_row_[placement_row[r]];
-      net.position_[m] = position_[r];
-    }
   }
+  // Gathers by row, prefetching a few members ahead.
+  detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+    for (auto m = static_cast<member_index>(begin); m < end; ++m) {
+      if (m + 16 < end) {
+        __builtin_prefetch(&line_[net.row_[m + 16]]);
+        __builtin_prefetch(&joined_[net.row_[m + 16]]);
+      }
+      const std::uint32_t r = net.row_[m];
+      net.line_[m] = line_[r];
+      net.joined_[m] = joined_[r];
+      if (has_placement_) {
+        net.placement_parent_[m] = placement_row[r] == none ? none : net.member_at_row_[placement_row[r]];
+        net.position_[m] = position_[r];
+      }
+    }
+  });
   // Subtree sizes in one reverse sweep: children come after their parent in preorder.
   for (member_index m = 0; m < n; ++m) net.end_[m] = 1;
   for (member_index m = n; m-- > 0;)

@@ -3,13 +3,16 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "downline/bonuses/unilevel.hpp"
 #include "downline/decimal.hpp"
 #include "downline/detail/huge_buffer.hpp"
+#include "downline/detail/two_halves.hpp"
 #include "downline/error.hpp"
 #include "downline/plan.hpp"
 
@@ -209,35 +212,61 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
   out.exact.assign(n, 0);
   out.carry_out.left.assign(n, 0);
   out.carry_out.right.assign(n, 0);
-  __int128 carried_in = 0, matched = 0, carried = 0, flushed = 0, capped = 0, cycles = 0;
-  for (member_index m = 0; m < n; ++m) {
-    binary_legs l;
-    if (carry && (__builtin_mul_overflow(carry->left[m], carry_unit, &l.carry_in[0]) ||
-                  __builtin_mul_overflow(carry->right[m], carry_unit, &l.carry_in[1])))
-      throw overflow_error(fmt::format("the binary carry of member '{}' overflows", net.id(m)));
-    l.volume[0] = legs[m][0];
-    l.volume[1] = legs[m][1];
-    if ((l.carry_in[0] | l.carry_in[1] | l.volume[0] | l.volume[1]) == 0) continue;  // nothing to pair or carry
-    const bool ok = qualified(m, in.q) &&
-                    (require_sponsored_ == 0 ||
-                     (sponsored[m][0] >= require_sponsored_ && sponsored[m][1] >= require_sponsored_));
-    if (const char* what = pair(l, ok)) throw overflow_error(fmt::format("the {} of member '{}' overflows", what, net.id(m)));
-    out.exact[m] = l.pay;
-    out.carry_out.left[m] = l.carry_out[0] / carry_unit;
-    out.carry_out.right[m] = l.carry_out[1] / carry_unit;
-    carried_in += static_cast<__int128>(l.carry_in[0]) + l.carry_in[1];
-    matched += static_cast<__int128>(l.matched[0]) + l.matched[1];
-    carried += static_cast<__int128>(l.carry_out[0]) + l.carry_out[1];
-    flushed += static_cast<__int128>(l.flushed[0]) + l.flushed[1];
-    capped += l.capped;
-    cycles += l.cycles;
-    if (in.explain && (l.pay != 0 || l.matched[0] != 0)) {
-      // One line per paying member: the matched volume at the rate, or the cycles' money at 100%.
-      const base_t base = rate_ ? l.matched[0] : l.cycles * cycle_pay_;  // cycles × pay fitted in pair()
-      out.lines.push_back({m, none, none, 0, base, rate_ ? *rate_ : rate_one, l.pay, 0,
-                           static_cast<std::uint32_t>(out.details.size())});
-      out.details.push_back(describe(l, !rate_));
+  // Members pair independently: two threads take halves; each keeps its own figures and
+  // explanation lines, joined in member order afterwards.
+  struct half_result {
+    __int128 carried_in = 0, matched = 0, carried = 0, flushed = 0, capped = 0, cycles = 0;
+    std::vector<explanation> lines;
+    std::vector<std::string> details;
+  };
+  half_result halves[2];
+  detail::two_halves(n, [&](int half, std::size_t begin, std::size_t end) {
+    half_result& h = halves[half];
+    for (auto m = static_cast<member_index>(begin); m < end; ++m) {
+      binary_legs l;
+      if (carry && (__builtin_mul_overflow(carry->left[m], carry_unit, &l.carry_in[0]) ||
+                    __builtin_mul_overflow(carry->right[m], carry_unit, &l.carry_in[1])))
+        throw overflow_error(fmt::format("the binary carry of member '{}' overflows", net.id(m)));
+      l.volume[0] = legs[m][0];
+      l.volume[1] = legs[m][1];
+      if ((l.carry_in[0] | l.carry_in[1] | l.volume[0] | l.volume[1]) == 0) continue;  // nothing to pair or carry
+      const bool ok = qualified(m, in.q) &&
+                      (require_sponsored_ == 0 ||
+                       (sponsored[m][0] >= require_sponsored_ && sponsored[m][1] >= require_sponsored_));
+      if (const char* what = pair(l, ok))
+        throw overflow_error(fmt::format("the {} of member '{}' overflows", what, net.id(m)));
+      out.exact[m] = l.pay;
+      out.carry_out.left[m] = l.carry_out[0] / carry_unit;
+      out.carry_out.right[m] = l.carry_out[1] / carry_unit;
+      h.carried_in += static_cast<__int128>(l.carry_in[0]) + l.carry_in[1];
+      h.matched += static_cast<__int128>(l.matched[0]) + l.matched[1];
+      h.carried += static_cast<__int128>(l.carry_out[0]) + l.carry_out[1];
+      h.flushed += static_cast<__int128>(l.flushed[0]) + l.flushed[1];
+      h.capped += l.capped;
+      h.cycles += l.cycles;
+      if (in.explain && (l.pay != 0 || l.matched[0] != 0)) {
+        // One line per paying member: the matched volume at the rate, or the cycles' money at 100%.
+        const base_t base = rate_ ? l.matched[0] : l.cycles * cycle_pay_;  // cycles × pay fitted in pair()
+        h.lines.push_back({m, none, none, 0, base, rate_ ? *rate_ : rate_one, l.pay, 0,
+                           static_cast<std::uint32_t>(h.details.size())});
+        h.details.push_back(describe(l, !rate_));
+      }
     }
+  });
+  __int128 carried_in = 0, matched = 0, carried = 0, flushed = 0, capped = 0, cycles = 0;
+  for (half_result& h : halves) {
+    carried_in += h.carried_in;
+    matched += h.matched;
+    carried += h.carried;
+    flushed += h.flushed;
+    capped += h.capped;
+    cycles += h.cycles;
+    const auto shift = static_cast<std::uint32_t>(out.details.size());
+    for (explanation& e : h.lines) {
+      e.detail += shift;
+      out.lines.push_back(e);
+    }
+    std::move(h.details.begin(), h.details.end(), std::back_inserter(out.details));
   }
   out.figures.emplace_back("volume_carried_in", format_trimmed(carried_in, base_decimals));
   out.figures.emplace_back("volume_matched", format_trimmed(matched, base_decimals));

@@ -3,6 +3,7 @@
 #include "downline/bonuses/binary.hpp"
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 
 #include "downline/decimal.hpp"
 #include "downline/error.hpp"
+#include "downline/generate.hpp"
 #include "downline/rounding.hpp"
 #include "placement_test_support.hpp"
 
@@ -532,6 +534,22 @@ TEST_CASE("a million-wide star and a million-deep chain run through the binary b
       INFO("s" << k);
       CHECK(got["s" + std::to_string(k)] == expect(k));
     }
+    // With explanations: one line per payout, and each line's detail is its own member's
+    // (members pair on two threads; their details are joined with the right offsets).
+    run_options o;
+    o.explain = true;
+    const result e = run(p, net, make_ledger(net, sales), o);
+    REQUIRE(e.lines.size() == e.payouts.size());
+    for (std::size_t i = 0; i < e.lines.size(); ++i) {
+      const explanation& x = e.lines[i];
+      REQUIRE(x.earner == e.payouts[i].member);
+      const std::string points = std::to_string(x.base / 1'000'000);
+      INFO(net.id(x.earner) << ": " << e.details[x.detail]);
+      REQUIRE(e.details[x.detail].find(" matched_L=" + points + " matched_R=" + points + " ") != std::string::npos);
+      const auto k = static_cast<std::uint32_t>(std::stoul(std::string(net.id(x.earner).substr(1))));
+      const std::int64_t l = 2 * k <= n ? size[2 * k] : 0, rr = 2 * k + 1 <= n ? size[2 * k + 1] : 0;
+      REQUIRE(e.details[x.detail].find(fmt::format(" volume_L={} volume_R={} ", l, rr)) != std::string::npos);
+    }
   }
   SECTION("chain: each member sponsors the next, all on the left") {
     std::vector<row> rows;
@@ -581,4 +599,30 @@ TEST_CASE("two binary bonuses in one plan keep their own placement, carry and ex
     if (r.bonus_names[e.bonus] == "wide") CHECK(f["volume_L"] == pts(130));
   }
   CHECK(binary_lines == 2);
+}
+
+TEST_CASE("explanations of a network large enough to pair on two threads name each member's own legs", "[binary][scale]") {
+  // Members pair in two halves on two threads; each half numbers its detail strings from 0,
+  // and the halves are joined with an offset. A generated network pays members in both halves.
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / fmt::format("downline_test_binary_halves_{}", ::getpid());
+  generate_options g;
+  g.members = 300'000;
+  g.placement = generated_placement::binary;
+  generate(g, dir);
+  const network net = network::from_csv(dir / "network.csv");
+  const ledger sales = ledger::from_csv(dir / "sales.csv", net);
+  std::filesystem::remove_all(dir);
+  run_options o;
+  o.explain = true;
+  const result r = run(binary_plan(R"("rate": "10%")"), net, sales, o);
+  bool first_half = false, second_half = false;
+  for (const explanation& x : r.lines) {
+    (x.earner < net.size() / 2 ? first_half : second_half) = true;
+    std::string matched;
+    append_trimmed(matched, x.base, base_decimals);
+    INFO(net.id(x.earner) << ": " << r.details[x.detail]);
+    REQUIRE(r.details[x.detail].find(" matched_L=" + matched + " matched_R=" + matched + " ") != std::string::npos);
+  }
+  CHECK(first_half);
+  CHECK(second_half);
 }
