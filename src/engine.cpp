@@ -13,6 +13,7 @@
 
 #include "downline/decimal.hpp"
 #include "downline/detail/huge_buffer.hpp"
+#include "downline/detail/two_halves.hpp"
 #include "downline/error.hpp"
 #include "downline/ranks.hpp"
 #include "downline/rounding.hpp"
@@ -215,7 +216,9 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
     s.breakage += r.breakage;  // pools report what they could not distribute
     r.exact.resize(n, 0);
     r.rounded.resize(n);
-    for (member_index m = 0; m < n; ++m) r.rounded[m] = round_to_minor(r.exact[m], rules.money_decimals, rules.rounding);
+    detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+      for (std::size_t m = begin; m < end; ++m) r.rounded[m] = round_to_minor(r.exact[m], rules.money_decimals, rules.rounding);
+    });
     for (auto& e : r.lines) e.bonus = static_cast<std::uint16_t>(b);
     out.bonus_names.push_back(bonus.name());
   }
@@ -247,8 +250,10 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
     // Payout lines in file order: scatter each bonus's amounts into row order first
     // (random writes), so the rows are then read in sequence.
     std::vector<std::vector<minor_t>> by_row(paid.size(), std::vector<minor_t>(n));
-    for (member_index m = 0; m < n; ++m)
-      for (std::size_t b = 0; b < paid.size(); ++b) by_row[b][net.row(m)] = paid[b][m];
+    detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+      for (auto m = static_cast<member_index>(begin); m < end; ++m)
+        for (std::size_t b = 0; b < paid.size(); ++b) by_row[b][net.row(m)] = paid[b][m];
+    });
     for (std::uint32_t row = 0; row < n; ++row)
       for (std::size_t b = 0; b < paid.size(); ++b)
         if (by_row[b][row] != 0)

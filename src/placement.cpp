@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "downline/detail/huge_buffer.hpp"
+#include "downline/detail/two_halves.hpp"
 #include "downline/error.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -35,10 +36,12 @@ struct rows_view {
   const std::vector<member_index>& end;
   explicit rows_view(const network& net)
       : row(net.size(), false), member_at_row(net.size(), false), parent(net.parents()), end(net.subtree_ends()) {
-    for (member_index m = 0; m < net.size(); ++m) {
-      row[m] = net.row(m);
-      member_at_row[m] = net.member_at_row(m);
-    }
+    detail::two_halves(net.size(), [&](int, std::size_t begin, std::size_t end) {
+      for (auto m = static_cast<member_index>(begin); m < end; ++m) {
+        row[m] = net.row(m);
+        member_at_row[m] = net.member_at_row(m);
+      }
+    });
   }
 };
 
@@ -52,7 +55,10 @@ std::string position_text(position_t pos) {
 big<std::uint32_t> sponsor_rows(const rows_view& v) {
   const auto n = static_cast<std::uint32_t>(v.row.size());
   big<std::uint32_t> sponsor(n, false);
-  for (member_index m = 0; m < n; ++m) sponsor[v.row[m]] = v.parent[m] == none ? none : v.row[v.parent[m]];
+  detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+    for (auto m = static_cast<member_index>(begin); m < end; ++m)
+      sponsor[v.row[m]] = v.parent[m] == none ? none : v.row[v.parent[m]];
+  });
   return sponsor;
 }
 
@@ -233,13 +239,15 @@ class builder {
     if (!net_.has_placement()) return;
     exp_parent_ = big<std::uint32_t>(n_, none);
     exp_pos_ = big<position_t>(n_);  // zero: no_position
-    for (member_index m = 0; m < n_; ++m) {
-      const member_index pp = net_.placement_parent(m);
-      const position_t pos = net_.position(m);
-      if (pp == none && pos == no_position) continue;
-      exp_parent_[rows_.row[m]] = pp == none ? half_placement : rows_.row[pp];
-      exp_pos_[rows_.row[m]] = pos;
-    }
+    detail::two_halves(n_, [&](int, std::size_t begin, std::size_t end) {
+      for (auto m = static_cast<member_index>(begin); m < end; ++m) {
+        const member_index pp = net_.placement_parent(m);
+        const position_t pos = net_.position(m);
+        if (pp == none && pos == no_position) continue;
+        exp_parent_[rows_.row[m]] = pp == none ? half_placement : rows_.row[pp];
+        exp_pos_[rows_.row[m]] = pos;
+      }
+    });
   }
 
   // Step 1: explicit placements in file order, so the first bad row is the one reported.
@@ -423,12 +431,14 @@ class builder {
     }
     out_node = big<placement_tree::node>(n_, false);
     out_index = big<std::uint32_t>(n_, false);
-    for (std::uint32_t j = 0; j < n_; ++j) {
-      const std::uint32_t p = pos[j];
-      const member_index m = rows_.member_at_row[bfs[j]];
-      out_node[p] = {m, up[j] == none ? none : pos[up[j]], p + size[j], slot[j]};
-      out_index[m] = p;
-    }
+    detail::two_halves(n_, [&](int, std::size_t begin, std::size_t end) {
+      for (auto j = static_cast<std::uint32_t>(begin); j < end; ++j) {
+        const std::uint32_t p = pos[j];
+        const member_index m = rows_.member_at_row[bfs[j]];
+        out_node[p] = {m, up[j] == none ? none : pos[up[j]], p + size[j], slot[j]};
+        out_index[m] = p;
+      }
+    });
   }
 
   // `start` is not reachable from any root: above it is a cycle. Names the cycle's member with
