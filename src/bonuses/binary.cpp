@@ -176,7 +176,9 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
   // on huge pages (see placement.cpp).
   detail::huge_buffer<base_t> sub(n);  // placement preorder
   if (on_volume_ || in.member_amounts) {
-    for (member_index m = 0; m < n; ++m) sub[tree.index(m)] = in.base_sum(m, on_volume_);
+    detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+      for (auto m = static_cast<member_index>(begin); m < end; ++m) sub[tree.index(m)] = in.base_sum(m, on_volume_);
+    });
   } else {
     for (std::uint32_t line : in.lines) {
       base_t& s = sub[tree.index(in.sales.member(line))];
