@@ -80,9 +80,11 @@ std::optional<split_point> find_split(const std::filesystem::path& path, std::ui
 }
 }  // namespace
 
-ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std::uint64_t split_above) {
+ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std::uint64_t split_above,
+                                         bool order_ids) {
   csv_reader csv(path);
-  const sales_columns columns(csv);
+  sales_columns columns(csv);
+  if (!order_ids) columns.order = -1;
   ledger_builder builder(csv.source());
   std::error_code ec;
   const std::uint64_t bytes = std::filesystem::file_size(path, ec);

@@ -38,9 +38,11 @@ int run_command(int argc, char** argv) {
   const plan rules = plan::from_file(plan_path);
   // The sales are parsed on a second thread while the network loads (so not split again:
   // a third parser only oversubscribes the cores); their member ids are resolved once the
-  // network exists.
+  // network exists. Order ids are kept only for the explanation.
   show.stage("reading the network and the sales");
-  auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}); });
+  const bool explain = a.get("lines").has_value();
+  auto parsing = std::async(std::launch::async,
+                            [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, explain); });
   const network net = network::from_csv(network_path);
   // What the bonuses need from the network alone (placement trees) is built beside resolving
   // the sales' member ids; run() finds it done, or waits for it.
@@ -52,7 +54,7 @@ int run_command(int argc, char** argv) {
   show.stage(fmt::format("computing ({} sale lines)", sales.size()));
   run_options options;
   options.period = period;
-  options.explain = a.get("lines").has_value();
+  options.explain = explain;
   options.state_in = state_in ? &*state_in : nullptr;
   const result r = run(rules, net, sales, options);
 
