@@ -85,8 +85,8 @@ class network {
  private:
   friend class network_builder;
   friend class placement_tree;
-  /// Placement trees built from this network (placement_tree::of), by options; shared by
-  /// copies (a network does not change once built).
+  /// Placement trees built from this network (placement_tree::of), by options: a network
+  /// does not change once built, so they stay valid.
   struct placement_cache {
     std::mutex mutex;
     std::vector<std::pair<std::uint64_t, std::shared_ptr<const placement_tree>>> trees;
