@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Google Benchmark over generated networks: loading, ranks and the U8 unilevel plan.
+// Google Benchmark over generated networks: loading, the U8 unilevel plan, binary placement
+// and the binary bonus.
 // Sizes 1k … 1M by default; DOWNLINE_BENCH_MAX=10000000 adds 10M (needs ~3 GiB).
 #include <benchmark/benchmark.h>
 
@@ -19,6 +20,12 @@ const char* u8_plan = R"({
   "qualification": { "active_pv": "50" },
   "bonuses": [ { "name": "level", "type": "unilevel", "base": "amount", "compression": "dynamic",
                  "rates": ["10%", "5%", "4%", "3%", "2%", "1%", "1%", "1%"] } ]
+})";
+
+const char* binary_plan = R"({
+  "name": "binary", "currency": "EUR", "money_decimals": 2, "qualification": { "active_pv": "50" },
+  "bonuses": [ { "name": "team", "type": "binary", "base": "volume", "placement": "bfs", "rate": "10%",
+                 "cap": "1500.00", "max_carry": "20000" } ]
 })";
 
 /// Generated data sets, made once per size and kept for the whole process.
@@ -79,6 +86,29 @@ void run_u8(benchmark::State& state) {
   set_rates(state, state.range(0), static_cast<std::int64_t>(sales.size()));
 }
 BENCHMARK(run_u8)->Apply(sizes);
+
+/// Automatic bfs placement of every member (the generated files have no placement columns).
+void place_binary_bfs(benchmark::State& state) {
+  const fs::path& dir = data_set(state.range(0));
+  auto net = downline::network::from_csv(dir / "network.csv");
+  const downline::placement_options bfs{true, 2, downline::placement_rule::bfs};
+  for (auto _ : state) benchmark::DoNotOptimize(downline::placement_tree::build(net, bfs));
+  set_rates(state, state.range(0), 0);
+}
+BENCHMARK(place_binary_bfs)->Apply(sizes);
+
+/// The binary bonus's evaluation alone: the placement tree is kept with the network after
+/// the first run, so later iterations reuse it.
+void run_binary(benchmark::State& state) {
+  const fs::path& dir = data_set(state.range(0));
+  auto net = downline::network::from_csv(dir / "network.csv");
+  auto sales = downline::ledger::from_csv(dir / "sales.csv", net);
+  auto rules = downline::plan::from_json(binary_plan, "binary");
+  downline::prepare(rules, net);
+  for (auto _ : state) benchmark::DoNotOptimize(downline::run(rules, net, sales));
+  set_rates(state, state.range(0), static_cast<std::int64_t>(sales.size()));
+}
+BENCHMARK(run_binary)->Apply(sizes);
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include "downline/generate.hpp"
 #include "downline/ledger.hpp"
 #include "downline/network.hpp"
+#include "downline/placement.hpp"
 #include "downline/plan.hpp"
 #include "downline/ranks.hpp"
 #include "downline/result.hpp"
