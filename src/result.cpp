@@ -7,6 +7,7 @@ DOWNLINE_BEGIN_NAMESPACE
 
 carry_state result::state() const {
   carry_state out;
+  if (!net) return out;  // a default-constructed result
   const std::uint32_t n = net->size();
   for (std::uint32_t row = 0; row < n; ++row) {
     const member_index m = net->member_at_row(row);
