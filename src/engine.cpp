@@ -174,9 +174,11 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   check_precision(rules, sales);
   const std::vector<leg_carry> carry_in = read_state(rules, net, options.state_in);
   const std::uint32_t n = net.size();
-  // Network-only work (placement trees) runs beside the ledger passes below; a bonus that
-  // needs it before it is done waits for it.
-  auto preparing = std::async(std::launch::async, [&] { prepare(rules, net); });
+  // Network-only work (placement trees) runs beside the ledger passes below on large
+  // networks (a bonus that needs it before it is done waits for it); small ones build it
+  // when the bonus asks, as a thread would cost more than it saves.
+  std::future<void> preparing;
+  if (n >= detail::two_halves_threshold) preparing = std::async(std::launch::async, [&] { prepare(rules, net); });
   const std::vector<std::uint32_t> lines = lines_in_period(sales, options.period);
 
   result out;
