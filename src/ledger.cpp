@@ -199,17 +199,15 @@ ledger ledger_builder::build(const network& net) && {
     std::size_t begin = i == 0 ? 0 : id_ends_[i - 1];
     return std::string_view(ids_.data() + begin, id_ends_[i] - begin);
   };
-  // Two threads over halves of the lines; each prefetches a few ids ahead. The first
-  // unknown id of each half is remembered, and the earlier one reported.
+  // Two threads over halves of the lines. The first unknown id of each half is remembered,
+  // and the earlier one reported.
   std::size_t unknown[2] = {n, n};
   auto resolve = [&](std::size_t begin, std::size_t end, std::size_t& first_unknown) {
-    constexpr std::size_t ahead = 16;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (i + ahead < end) net.prefetch(detail::hash_id(id(i + ahead)));
-      member_index m = net.find(id(i));
+    net.find_each(begin, end, id, [&](std::size_t i, member_index m) {
       ledger_.member_[i] = m;
       if (m == none && first_unknown == n) first_unknown = i;
-    }
+      return true;
+    });
   };
   ledger_.member_.resize(n);
   if (n >= 100'000) {

@@ -117,36 +117,30 @@ network network_builder::build() && {
   if (n == 0) throw network_error(fmt::format("{}: no members ''", rows_are_lines_ ? source_ + ":2" : source_));
   if (auto [first, second] = ids_.build_index(); first != none)
     fail(line_[second], fmt::format("duplicate id (first on {})", location(line_[first])), ids_.id(second));
-  auto resolve = [&](std::uint64_t ref, std::uint32_t row, const char* what) -> std::uint32_t {
-    if (ref == no_ref) return none;
-    std::string_view id(refs_.data() + (ref >> 8), ref & 0xFF);
-    std::uint32_t target = ids_.find(id);
-    if (target == none) fail(line_[row], what, id);
-    return target;
+  // Sponsor (and placement parent) rows by bulk lookup; the first unknown one is the error.
+  auto ref_id = [&](std::uint64_t ref) {
+    return ref == no_ref ? std::string_view() : std::string_view(refs_.data() + (ref >> 8), ref & 0xFF);
+  };
+  auto resolve = [&](const std::vector<std::uint64_t>& refs, std::vector<std::uint32_t>& rows, const char* what) {
+    rows.resize(n);
+    ids_.find_each(
+        0, n, [&](std::size_t r) { return ref_id(refs[r]); },
+        [&](std::size_t r, std::uint32_t target) {
+          if (target == none && refs[r] != no_ref) fail(line_[r], what, ref_id(refs[r]));
+          rows[r] = target;
+          return true;
+        });
   };
 
   // Sponsor rows, and the (sponsor, member) edges of the children graph in file order.
-  std::vector<std::uint32_t> sponsor(n);
+  std::vector<std::uint32_t> sponsor;
+  resolve(sponsor_ref_, sponsor, "unknown sponsor_id");
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
   edges.reserve(n);
-  // Lookups run a few rows ahead with prefetches, so their cache misses overlap.
-  constexpr std::uint32_t ahead = 16;
-  auto prefetch = [&](std::uint64_t ref) {
-    if (ref != no_ref) ids_.prefetch(detail::hash_id(std::string_view(refs_.data() + (ref >> 8), ref & 0xFF)));
-  };
-  for (std::uint32_t r = 0; r < n; ++r) {
-    if (r + ahead < n) prefetch(sponsor_ref_[r + ahead]);
-    sponsor[r] = resolve(sponsor_ref_[r], r, "unknown sponsor_id");
+  for (std::uint32_t r = 0; r < n; ++r)
     if (sponsor[r] != none) edges.emplace_back(sponsor[r], r);
-  }
   std::vector<std::uint32_t> placement_row;
-  if (has_placement_) {
-    placement_row.resize(n);
-    for (std::uint32_t r = 0; r < n; ++r) {
-      if (r + ahead < n) prefetch(placement_ref_[r + ahead]);
-      placement_row[r] = resolve(placement_ref_[r], r, "unknown placement_id");
-    }
-  }
+  if (has_placement_) resolve(placement_ref_, placement_row, "unknown placement_id");
   std::string().swap(refs_);
   std::vector<std::uint64_t>().swap(sponsor_ref_);
   std::vector<std::uint64_t>().swap(placement_ref_);

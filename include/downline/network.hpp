@@ -47,14 +47,16 @@ class network {
   /// The id on a network-file row (sequential reads when walking rows in order).
   std::string_view id_at_row(std::uint32_t r) const noexcept { return ids_.id(r); }
   /// The member with this id, or `none`.
-  member_index find(std::string_view id) const noexcept { return find(id, detail::hash_id(id)); }
-  /// find() with the id's detail::hash_id computed beforehand (see prefetch).
-  member_index find(std::string_view id, std::uint64_t hash) const noexcept {
-    return ids_.find(id, hash);  // renumbered to preorder indices at build
+  member_index find(std::string_view id) const noexcept {
+    return ids_.find(id);  // renumbered to preorder indices at build
   }
-  /// Hints the cache about a coming find of an id with this hash: bulk lookups (the
-  /// ledger) prefetch a few ids ahead to overlap the cache misses.
-  void prefetch(std::uint64_t hash) const noexcept { ids_.prefetch(hash); }
+  /// Bulk find: calls found(i, member or none) for the id id_of(i) of each i in [begin, end),
+  /// in order, until found returns false. Faster than find() in a loop: the cache misses of
+  /// consecutive lookups overlap.
+  template <class IdOf, class Found>
+  void find_each(std::size_t begin, std::size_t end, IdOf&& id_of, Found&& found) const {
+    ids_.find_each(begin, end, id_of, found);
+  }
 
   member_index parent(member_index m) const noexcept { return parent_[m]; }
   /// One past the last member of m's subtree.

@@ -86,3 +86,48 @@ TEST_CASE("many keys agree with std::unordered_map, before and after renumbering
   }
   CHECK(ids.find("not-a-key") == none);
 }
+
+TEST_CASE("keys differing in any single byte position are different keys", "[id_map]") {
+  // Keys are read with overlapping fixed-size loads: every byte of every length must count.
+  std::vector<std::string> keys;
+  for (std::size_t len = 1; len <= 20; ++len) {
+    keys.push_back(std::string(len, 'a'));
+    for (std::size_t at = 0; at < len; ++at) {
+      std::string k(len, 'a');
+      k[at] = 'b';
+      keys.push_back(k);
+    }
+  }
+  const id_map ids = indexed(keys);
+  for (std::uint32_t i = 0; i < keys.size(); ++i) CHECK(ids.find(keys[i]) == i);
+  CHECK(ids.find("ab") == 4);  // after "a", "b", "aa", "ba"
+  CHECK(ids.find("abb") == none);
+}
+
+TEST_CASE("find_each gives what find gives, in order, and stops when asked", "[id_map]") {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1000; ++i) keys.push_back("M" + std::to_string(i * 7919 % 100'003));
+  const id_map ids = indexed(keys);
+  std::vector<std::string> queries;
+  for (int i = 0; i < 3000; ++i) queries.push_back(i % 5 == 0 ? "absent" + std::to_string(i) : keys[i * 31 % keys.size()]);
+  std::vector<std::uint32_t> got;
+  ids.find_each(
+      0, queries.size(), [&](std::size_t i) { return std::string_view(queries[i]); },
+      [&](std::size_t i, std::uint32_t index) {
+        REQUIRE(i == got.size());
+        got.push_back(index);
+        return true;
+      });
+  REQUIRE(got.size() == queries.size());
+  for (std::size_t i = 0; i < queries.size(); ++i) CHECK(got[i] == ids.find(queries[i]));
+
+  // A sub-range, stopped at its third key.
+  std::vector<std::size_t> seen;
+  ids.find_each(
+      10, 20, [&](std::size_t i) { return std::string_view(queries[i]); },
+      [&](std::size_t i, std::uint32_t) {
+        seen.push_back(i);
+        return seen.size() < 3;
+      });
+  CHECK(seen == std::vector<std::size_t>{10, 11, 12});
+}

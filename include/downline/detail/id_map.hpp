@@ -2,6 +2,7 @@
 // Member id -> dense index: open addressing over ids kept in one arena.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -15,6 +16,31 @@
 DOWNLINE_BEGIN_NAMESPACE
 namespace detail {
 
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "id keys are built from little-endian loads");
+
+/// The n ≤ 8 bytes at p as a little-endian word, zero above them, read with fixed-size loads
+/// only. (A variable-length memcpy into a word is stored byte-wise and then reloaded: the
+/// reload cannot be forwarded from the stores, waits for them to retire, and so waits for
+/// every cache miss before it — which serialised bulk lookups that should overlap.)
+inline std::uint64_t load_bytes(const char* p, std::size_t n) noexcept {
+  if (n >= 4) {  // two overlapping 4-byte loads; the shared bytes land on the same place
+    std::uint32_t first, last;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    return first | std::uint64_t{last} << (8 * (n - 4));
+  }
+  if (n == 0) return 0;
+  const auto byte = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i); };
+  return byte(0) | byte(n / 2) | byte(n - 1);
+}
+
+/// 64-bit multiply-xorshift finaliser.
+inline std::uint64_t mix_word(std::uint64_t h) noexcept {
+  h ^= h >> 31;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 32);
+}
+
 /// 64-bit hash of a short byte string: 8-byte words through a multiply-xorshift mix.
 inline std::uint64_t hash_id(std::string_view s) noexcept {
   std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
@@ -22,15 +48,9 @@ inline std::uint64_t hash_id(std::string_view s) noexcept {
   for (; i + 8 <= s.size(); i += 8) {
     std::uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
+    h = mix_word((h ^ w) * 0x94D049BB133111EBull);
   }
-  std::uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
-  h = (h ^ tail) * 0x94D049BB133111EBull;
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ull;
-  return h ^ (h >> 32);
+  return mix_word((h ^ load_bytes(s.data() + i, s.size() - i)) * 0x94D049BB133111EBull);
 }
 
 /**
@@ -38,7 +58,7 @@ inline std::uint64_t hash_id(std::string_view s) noexcept {
  * 16-byte slot holds an id of up to 11 bytes inline with its length (else its arena offset
  * and length with 24 hash bits), so a lookup of a short id touches one cache line and the
  * table stays small (10M ids: 268 MB). Load factor ≤ 2/3; slots on huge pages. Callers that
- * look up many keys prefetch(hash) a few keys ahead.
+ * look up many keys use find_each, which hashes and prefetches a few keys ahead.
  *
  *     id_map ids;
  *     ids.append("A"); ids.append("B");
@@ -71,24 +91,25 @@ class id_map {
     while (capacity * 2 < std::size_t{n} * 3) capacity *= 2;  // load factor ≤ 2/3
     slots_ = huge_buffer<slot>(capacity, slot{0, 0, none});
     mask_ = capacity - 1;
-    constexpr std::uint32_t ahead = 16;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      if (i + ahead < n) prefetch(hash_id(id(i + ahead)));
-      const std::string_view key = id(i);
-      const std::uint64_t h = hash_id(key);
-      const slot probe = probe_of(key, h);
-      for (std::size_t s = h & mask_;; s = (s + 1) & mask_) {
-        slot& e = slots_[s];
-        if (e.index == none) {
-          e = probe;
-          if (key.size() > inline_bytes) e.lo |= offsets_[i];
-          e.index = i;
-          break;
-        }
-        if (matches(e, probe, key)) return {e.index, i};
-      }
-    }
-    return {none, none};
+    std::pair<std::uint32_t, std::uint32_t> duplicate{none, none};
+    for_each_hashed(0, n, [&](std::size_t i) { return id(static_cast<std::uint32_t>(i)); },
+                    [&](std::size_t i, std::string_view key, std::uint64_t h) {
+                      const slot probe = probe_of(key, h);
+                      for (std::size_t s = h & mask_;; s = (s + 1) & mask_) {
+                        slot& e = slots_[s];
+                        if (e.index == none) {
+                          e = probe;
+                          if (key.size() > inline_bytes) e.lo |= offsets_[i];
+                          e.index = static_cast<std::uint32_t>(i);
+                          return true;
+                        }
+                        if (matches(e, probe, key)) {
+                          duplicate = {e.index, static_cast<std::uint32_t>(i)};
+                          return false;
+                        }
+                      }
+                    });
+    return duplicate;
   }
 
   /// The key's index, or `none`. `h` must be hash_id(key).
@@ -103,6 +124,16 @@ class id_map {
   }
   std::uint32_t find(std::string_view key) const noexcept { return find(key, hash_id(key)); }
 
+  /// Looks up key(i) for each i in [begin, end), in order, and calls found(i, index) with
+  /// its index or `none`; stops early when found returns false. Each key is hashed once, a
+  /// few keys ahead, and its slot prefetched then, so consecutive cache misses overlap.
+  template <class Key, class Found>
+  void find_each(std::size_t begin, std::size_t end, Key&& key, Found&& found) const {
+    for_each_hashed(begin, end, key, [&](std::size_t i, std::string_view k, std::uint64_t h) {
+      return found(i, find(k, h));
+    });
+  }
+
   /// Makes find() return to[i] for the key inserted as index i (id(i) is unchanged), so a
   /// lookup gives a caller's own numbering without a second random access. O(slots).
   void renumber(const std::vector<std::uint32_t>& to) {
@@ -116,6 +147,24 @@ class id_map {
   }
 
  private:
+  /// Calls f(i, key(i), hash_id(key(i))) for i in [begin, end) while f returns true; each
+  /// key is hashed `ahead` keys early, when its slot is prefetched, and its hash kept in a ring.
+  template <class Key, class F>
+  void for_each_hashed(std::size_t begin, std::size_t end, Key&& key, F&& f) const {
+    constexpr std::size_t ahead = 16;
+    std::uint64_t ring[ahead];
+    auto hash_ahead = [&](std::size_t i) {
+      ring[i % ahead] = hash_id(key(i));
+      prefetch(ring[i % ahead]);
+    };
+    for (std::size_t i = begin; i < end && i < begin + ahead; ++i) hash_ahead(i);
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::uint64_t h = ring[i % ahead];  // read before i + ahead takes its place
+      if (i + ahead < end) hash_ahead(i + ahead);
+      if (!f(i, key(i), h)) return;
+    }
+  }
+
   static constexpr std::size_t inline_bytes = 11;
   static constexpr std::uint32_t long_key = 0xFFu << 24;  // in `hi`: the key is in the arena
   /// A short key: its bytes in lo and the low 3 bytes of hi, its length in hi's top byte.
@@ -131,10 +180,8 @@ class id_map {
   static slot probe_of(std::string_view key, std::uint64_t h) noexcept {
     slot p{0, 0, none};
     if (key.size() <= inline_bytes) {
-      unsigned char bytes[12] = {};
-      std::memcpy(bytes, key.data(), key.size());
-      std::memcpy(&p.lo, bytes, 8);
-      p.hi = bytes[8] | std::uint32_t{bytes[9]} << 8 | std::uint32_t{bytes[10]} << 16 |
+      p.lo = load_bytes(key.data(), std::min<std::size_t>(key.size(), 8));
+      p.hi = static_cast<std::uint32_t>(key.size() > 8 ? load_bytes(key.data() + 8, key.size() - 8) : 0) |
              static_cast<std::uint32_t>(key.size()) << 24;
     } else {
       p.lo = std::uint64_t{key.size()} << 56;
