@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "downline/decimal.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -22,8 +23,10 @@ __int128 pow10_i128(int n) noexcept {
   return p;
 }
 
-parse_status parse_decimal(std::string_view text, int decimals, std::int64_t& out,
-                           int* significant) noexcept {
+namespace {
+// Every digit checked for overflow: numbers of more than 18 digits, and every error.
+parse_status parse_decimal_checked(std::string_view text, int decimals, std::int64_t& out,
+                                   int* significant) noexcept {
   if (text.empty()) return parse_status::empty;
   std::size_t i = 0;
   bool negative = false;
@@ -62,6 +65,43 @@ parse_status parse_decimal(std::string_view text, int decimals, std::int64_t& ou
     acc = -acc;
   }
   out = acc;
+  if (significant) *significant = last_nonzero;
+  return parse_status::ok;
+}
+
+bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+}  // namespace
+
+parse_status parse_decimal(std::string_view text, int decimals, std::int64_t& out,
+                           int* significant) noexcept {
+  // Fast path for well-formed text whose scaled value has at most 18 digits (so it fits in
+  // 64 bits without a check per digit); anything else takes the checked path, which also
+  // names the problem.
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (p != end && (*p == '-' || *p == '+')) ++p;
+  const char* const integer = p;
+  while (p != end && is_digit(*p)) ++p;
+  const auto integer_digits = static_cast<int>(p - integer);
+  const char* fraction = p;
+  int fraction_digits = 0;
+  if (p != end && *p == '.') {
+    fraction = ++p;
+    while (p != end && is_digit(*p)) ++p;
+    fraction_digits = static_cast<int>(p - fraction);
+  }
+  int last_nonzero = fraction_digits;
+  while (last_nonzero > 0 && fraction[last_nonzero - 1] == '0') --last_nonzero;
+  if (p != end || integer_digits == 0 || (fraction != integer + integer_digits && fraction_digits == 0) ||
+      last_nonzero > decimals || integer_digits + decimals > 18)
+    return parse_decimal_checked(text, decimals, out, significant);
+  std::int64_t value = 0;
+  for (const char* d = integer; d != integer + integer_digits; ++d) value = value * 10 + (*d - '0');
+  const int kept = std::min(fraction_digits, decimals);
+  for (int k = 0; k < kept; ++k) value = value * 10 + (fraction[k] - '0');
+  for (int k = kept; k < decimals; ++k) value *= 10;
+  out = negative ? -value : value;
   if (significant) *significant = last_nonzero;
   return parse_status::ok;
 }

@@ -372,3 +372,25 @@ TEST_CASE("csv: a header error does not leak the open file", "[csv]") {
   }
   CHECK(open_fds() == before);
 }
+
+TEST_CASE("csv: delimiters found at every offset of long fields", "[csv]") {
+  // Rows are scanned 16 bytes at a time: put every delimiter at every offset around that.
+  std::string content = "a,b,c\n";
+  std::vector<strings> expected;
+  for (std::size_t len = 0; len <= 40; ++len) {
+    const std::string a(len, 'x'), b(40 - len, 'y');
+    content += a + "," + b + ",z\n";
+    expected.push_back({a, b, "z"});
+    content += a + "," + b + ",\"q,\"\"" + a + "\"\n";  // a quote after long plain fields
+    expected.push_back({a, b, "q,\"" + a});
+    content += "p" + a + "\"" + b + ",\r," + a + "\r\n";  // a quote inside a field is a character
+    expected.push_back({"p" + a + "\"" + b, "\r", a});
+  }
+  const auto rows = read_file(content);
+  REQUIRE(rows.size() == expected.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    INFO("row " << i);
+    CHECK(rows[i].fields == expected[i]);
+    CHECK(rows[i].line == i + 2);
+  }
+}

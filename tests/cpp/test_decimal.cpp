@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -239,5 +240,47 @@ TEST_CASE("parse_decimal(format_fixed(v)) round trips; format_trimmed parses bac
     CHECK(significant == (point == std::string::npos ? 0 : static_cast<int>(trimmed.size() - point - 1)));
     CHECK(fixed.size() - (fixed.find('.') == std::string::npos ? fixed.size() : fixed.find('.') + 1) ==
           static_cast<std::size_t>(d));
+  }
+}
+
+TEST_CASE("parse_decimal agrees with a wide-integer reference around the 18-digit fast path", "[decimal]") {
+  // Values of up to 18 scaled digits take a path without per-digit overflow checks; longer
+  // ones (leading zeros included) the checked one. Both must give what exact arithmetic gives.
+  std::mt19937_64 rng(7);
+  auto digits = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  for (int i = 0; i < 50000; ++i) {
+    const int decimals = static_cast<int>(rng() % 9);
+    const std::string sign = std::array<const char*, 3>{"", "+", "-"}[rng() % 3];
+    const std::string integer = digits(1 + static_cast<int>(rng() % 20));
+    std::string fraction = rng() % 4 == 0 ? "" : digits(1 + static_cast<int>(rng() % 9));
+    if (rng() % 2) fraction.append(rng() % 4, '0');  // trailing zeros are not significant
+    const std::string text = sign + integer + (fraction.empty() ? "" : "." + fraction);
+    INFO("text '" << text << "' decimals " << decimals);
+
+    __int128 expected = 0;
+    for (char c : integer) expected = expected * 10 + (c - '0');
+    int significant = 0;
+    for (int k = 0; k < static_cast<int>(fraction.size()); ++k)
+      if (fraction[static_cast<std::size_t>(k)] != '0') significant = k + 1;
+    for (int k = 0; k < decimals; ++k)
+      expected = expected * 10 + (k < static_cast<int>(fraction.size()) ? fraction[static_cast<std::size_t>(k)] - '0' : 0);
+    if (sign == "-") expected = -expected;
+
+    std::int64_t got = 0;
+    int got_significant = -1;
+    const parse_status s = parse_decimal(text, decimals, got, &got_significant);
+    if (significant > decimals) {
+      CHECK(s == parse_status::too_many_decimals);
+    } else if (expected > i64_max || expected < i64_min) {
+      CHECK(s == parse_status::overflow);
+    } else {
+      REQUIRE(s == parse_status::ok);
+      CHECK(got == static_cast<std::int64_t>(expected));
+      CHECK(got_significant == significant);
+    }
   }
 }
