@@ -111,14 +111,20 @@ std::vector<leg_carry> read_state(const plan& rules, const network& net, const c
   return carry;
 }
 
+/// A member's Σ volume and Σ amount side by side: one cache line per line's scatter.
+struct member_sums {
+  volume_t pv = 0;
+  amount_t amount = 0;
+};
+
 /**
  * Σ volume and Σ amount per member, and Σ amount per kind, over the period's lines. Lines
  * come in file order and members at random, so the scatter is bound by cache and TLB misses:
- * the arrays sit on huge pages, each line's slots are prefetched ahead, and with many lines
+ * the sums sit on huge pages, each line's cell is prefetched ahead, and with many lines
  * two threads split the members (each reads every line, writes only its half).
  */
-void aggregate(const ledger& sales, const std::vector<std::uint32_t>& lines, volume_t* pv, amount_t* amounts,
-               std::uint32_t n, std::array<__int128, sale_kind_count>& kinds, const network& net) {
+void aggregate(const ledger& sales, const std::vector<std::uint32_t>& lines, member_sums* sums, std::uint32_t n,
+               std::array<__int128, sale_kind_count>& kinds, const network& net) {
   struct part {
     std::array<__int128, sale_kind_count> kinds{};
     std::size_t overflow_at = ~std::size_t{0};  // index into lines of the first overflow
@@ -128,16 +134,14 @@ void aggregate(const ledger& sales, const std::vector<std::uint32_t>& lines, vol
     for (std::size_t i = 0; i < lines.size(); ++i) {
       if (i + ahead < lines.size()) {
         member_index next = sales.member(lines[i + ahead]);
-        if (next >= lo && next < hi) {
-          __builtin_prefetch(&pv[next], 1);
-          __builtin_prefetch(&amounts[next], 1);
-        }
+        if (next >= lo && next < hi) __builtin_prefetch(&sums[next], 1);
       }
       const std::uint32_t line = lines[i];
       const member_index m = sales.member(line);
       if (m < lo || m >= hi) continue;
-      if (__builtin_add_overflow(pv[m], sales.volume(line), &pv[m]) ||
-          __builtin_add_overflow(amounts[m], sales.amount(line), &amounts[m])) {
+      member_sums& c = sums[m];
+      if (__builtin_add_overflow(c.pv, sales.volume(line), &c.pv) ||
+          __builtin_add_overflow(c.amount, sales.amount(line), &c.amount)) {
         p.overflow_at = i;
         return;
       }
@@ -192,18 +196,29 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   s.sale_lines = lines.size();
   s.payout_cap = rules.payout_cap;
 
-  // Aggregate: PV and amount per member, amount totals per kind.
-  std::vector<volume_t, detail::huge_allocator<volume_t>> pv(n, 0);
-  std::vector<amount_t, detail::huge_allocator<amount_t>> member_amounts(n, 0);
-  aggregate(sales, lines, pv.data(), member_amounts.data(), n, s.kind_amount, net);
-  // Volume bases are volume × 100 (millionths): that must fit too.
-  constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
-  for (member_index m = 0; m < n; ++m)
-    if (pv[m] > volume_base_limit || pv[m] < -volume_base_limit)
+  // Aggregate: PV and amount per member, amount totals per kind; then the two columns apart.
+  std::vector<volume_t> pv(n);
+  std::vector<amount_t> member_amounts(n);
+  {
+    std::vector<member_sums, detail::huge_allocator<member_sums>> sums(n);
+    aggregate(sales, lines, sums.data(), n, s.kind_amount, net);
+    // Volume bases are volume × 100 (millionths): that must fit too.
+    constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
+    member_index too_large[2] = {none, none};
+    detail::two_halves(n, [&](int half, std::size_t begin, std::size_t end) {
+      for (std::size_t m = begin; m < end; ++m) {
+        pv[m] = sums[m].pv;
+        member_amounts[m] = sums[m].amount;
+        if ((pv[m] > volume_base_limit || pv[m] < -volume_base_limit) && too_large[half] == none)
+          too_large[half] = static_cast<member_index>(m);
+      }
+    });
+    if (const member_index m = std::min(too_large[0], too_large[1]); m != none)
       throw overflow_error(fmt::format("the personal volume of member '{}' overflows", net.id(m)));
+  }
   for (auto a : s.kind_amount) s.total_amount += a;
 
-  out.q = qualify(rules, net, std::vector<volume_t>(pv.begin(), pv.end()));
+  out.q = qualify(rules, net, std::move(pv));
   for (member_index m = 0; m < n; ++m) s.active_members += out.q.active[m];
 
   // Bonuses in plan order; each (member, bonus) rounded once.
@@ -248,25 +263,22 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
       throw overflow_error("the total payout overflows");
     s.bonuses.push_back(std::move(bs));
   }
-  {
-    // Payout lines in file order: scatter each bonus's amounts into row order first
-    // (random writes), so the rows are then read in sequence.
-    std::vector<std::vector<minor_t>> by_row(paid.size(), std::vector<minor_t>(n));
-    detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
-      for (auto m = static_cast<member_index>(begin); m < end; ++m)
-        for (std::size_t b = 0; b < paid.size(); ++b) by_row[b][net.row(m)] = paid[b][m];
-    });
-    for (std::uint32_t row = 0; row < n; ++row)
-      for (std::size_t b = 0; b < paid.size(); ++b)
-        if (by_row[b][row] != 0)
-          out.payouts.push_back({net.member_at_row(row), static_cast<std::uint16_t>(b), by_row[b][row], row});
-  }
-
-  for (member_index m = 0; m < n; ++m) {
+  // Payout lines in file order: rows in sequence, each member's amounts gathered (prefetched
+  // a few rows ahead). Earners and the largest payout on the way.
+  out.payouts.reserve(n / 2);
+  for (std::uint32_t row = 0; row < n; ++row) {
+    if (row + 16 < n) {
+      const member_index ahead = net.member_at_row(row + 16);
+      for (const auto& amounts : paid) __builtin_prefetch(&amounts[ahead]);
+      __builtin_prefetch(&per_member[ahead]);
+    }
+    const member_index m = net.member_at_row(row);
+    for (std::size_t b = 0; b < paid.size(); ++b)
+      if (paid[b][m] != 0) out.payouts.push_back({m, static_cast<std::uint16_t>(b), paid[b][m], row});
     s.earners += per_member[m] != 0;
-    s.zero_earners += per_member[m] == 0;
-    s.max = m == 0 ? per_member[m] : std::max(s.max, per_member[m]);
+    s.max = row == 0 ? per_member[m] : std::max(s.max, per_member[m]);
   }
+  s.zero_earners = n - s.earners;
   s.median = percentile(per_member, 50);
   s.p90 = percentile(per_member, 90);
   s.p99 = percentile(per_member, 99);

@@ -4,30 +4,50 @@
 #include <fmt/format.h>
 
 #include "downline/decimal.hpp"
+#include "downline/detail/two_halves.hpp"
 #include "downline/io/csv.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 
+namespace {
+/// Formats rows [0, count) with format(b, i) into `out`; large outputs in two halves on two
+/// threads, the second into its own buffer appended after the first.
+template <class Format>
+void write_rows(output_file& out, std::size_t count, Format&& format) {
+  std::string second;
+  detail::two_halves(count, [&](int half, std::size_t begin, std::size_t end) {
+    std::string& b = half == 0 ? out.buffer() : second;
+    for (std::size_t i = begin; i < end; ++i) {
+      format(b, i);
+      if (half == 0) out.flush_if_large();
+    }
+  });
+  out.buffer() += second;
+  out.flush_if_large();
+}
+}  // namespace
+
 void write_payouts(output_file& out, const result& r, const plan& rules) {
-  std::string& b = out.buffer();
-  b += "member_id,bonus,amount\n";
-  for (const payout_line& p : r.payouts) {
+  out.buffer() += "member_id,bonus,amount\n";
+  std::vector<std::string> bonuses;  // as CSV fields
+  for (const auto& name : r.bonus_names) append_csv_field(bonuses.emplace_back(), name);
+  write_rows(out, r.payouts.size(), [&](std::string& b, std::size_t i) {
+    const payout_line& p = r.payouts[i];
     b += r.net->id_at_row(p.row);
     b += ',';
-    append_csv_field(b, r.bonus_names[p.bonus]);
+    b += bonuses[p.bonus];
     b += ',';
     append_fixed(b, p.amount, rules.money_decimals);
     b += '\n';
-    out.flush_if_large();
-  }
+  });
 }
 
 void write_ranks(output_file& out, const result& r, const plan& rules) {
-  std::string& b = out.buffer();
-  b += "member_id,rank,pv,gv,active\n";
+  out.buffer() += "member_id,rank,pv,gv,active\n";
   const network& net = *r.net;
-  for (std::uint32_t row = 0; row < net.size(); ++row) {
-    member_index m = net.member_at_row(row);
+  write_rows(out, net.size(), [&](std::string& b, std::size_t i) {
+    const auto row = static_cast<std::uint32_t>(i);
+    const member_index m = net.member_at_row(row);
     b += net.id_at_row(row);
     b += ',';
     append_csv_field(b, rules.rank_name(r.q.rank[m]));
@@ -36,18 +56,19 @@ void write_ranks(output_file& out, const result& r, const plan& rules) {
     b += ',';
     append_trimmed(b, r.q.gv[m], volume_decimals);
     b += r.q.active[m] ? ",true\n" : ",false\n";
-    out.flush_if_large();
-  }
+  });
 }
 
 void write_lines(output_file& out, const result& r, const ledger& sales) {
-  std::string& b = out.buffer();
-  b += "member_id,bonus,source_member_id,order_id,level,base,rate,amount,detail\n";
+  out.buffer() += "member_id,bonus,source_member_id,order_id,level,base,rate,amount,detail\n";
   const network& net = *r.net;
-  for (const explanation& e : r.lines) {
+  std::vector<std::string> bonuses;  // as CSV fields
+  for (const auto& name : r.bonus_names) append_csv_field(bonuses.emplace_back(), name);
+  write_rows(out, r.lines.size(), [&](std::string& b, std::size_t i) {
+    const explanation& e = r.lines[i];
     b += net.id(e.earner);
     b += ',';
-    append_csv_field(b, r.bonus_names[e.bonus]);
+    b += bonuses[e.bonus];
     b += ',';
     if (e.source != none) b += net.id(e.source);
     b += ',';
@@ -63,8 +84,7 @@ void write_lines(output_file& out, const result& r, const ledger& sales) {
     b += ',';
     if (e.detail != no_detail) append_csv_field(b, r.details[e.detail]);
     b += '\n';
-    out.flush_if_large();
-  }
+  });
 }
 
 DOWNLINE_END_NAMESPACE

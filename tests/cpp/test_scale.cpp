@@ -11,6 +11,7 @@
 #include <string>
 
 #include "downline/engine.hpp"
+#include "downline/io/writers.hpp"
 
 using namespace downline;
 namespace fs = std::filesystem;
@@ -98,6 +99,60 @@ TEST_CASE("scale: a million-deep sponsor chain in reverse row order", "[scale]")
     CHECK(r.q.gv[0] == static_cast<volume_t>(N / 2) * 10'000);  // 500,000 points
     CHECK(r.q.gv[N - 1] == 0);
     CHECK(r.q.gv[N - 2] == 10'000);
+  }
+  SECTION("the payouts and ranks files list every member in file order") {
+    // Written in two halves on two threads at this size: the halves must join in order.
+    // Payouts as in the first section; ranks: PV 1 for even members, GV = evens at or below.
+    const plan rules = eight_levels("0");
+    const result r = run(rules, net, sales);
+    const fs::path dir = fs::temp_directory_path();
+    const fs::path payouts_path = dir / fmt::format("downline_test_scale_payouts_{}.csv", ::getpid());
+    const fs::path ranks_path = dir / fmt::format("downline_test_scale_ranks_{}.csv", ::getpid());
+    {
+      output_file payouts(payouts_path), ranks(ranks_path);
+      write_payouts(payouts, r, rules);
+      write_ranks(ranks, r, rules);
+      payouts.commit();
+      ranks.commit();
+    }
+    auto expected_cents = [](std::uint32_t i) -> int {
+      switch (N - 1 - i) {  // members below i
+        case 0: case 1: return 0;
+        case 2: return 8;
+        case 3: return 7;
+        case 4: return 14;
+        default: return i + 8 < N ? (i % 2 ? 20 : 16) : -1;  // -1: near the end, not checked
+      }
+    };
+    std::ifstream payouts_in(payouts_path);
+    std::string text;
+    std::getline(payouts_in, text);
+    CHECK(text == "member_id,bonus,amount");
+    std::uint32_t rows = 0, previous = N;
+    while (std::getline(payouts_in, text)) {
+      const auto comma = text.find(',');
+      const auto i = static_cast<std::uint32_t>(std::stoul(text.substr(1, comma - 1)));
+      REQUIRE(i < previous);  // file order: m999999 first, m0 last
+      previous = i;
+      ++rows;
+      if (const int cents = expected_cents(i); cents >= 0)
+        REQUIRE(text == fmt::format("m{},level,0.{:02}", i, cents));
+    }
+    CHECK(rows == N - 2);
+    CHECK(previous == 0);
+
+    std::ifstream ranks_in(ranks_path);
+    std::getline(ranks_in, text);
+    CHECK(text == "member_id,rank,pv,gv,active");
+    std::uint32_t i = N;
+    while (std::getline(ranks_in, text)) {
+      REQUIRE(i > 0);
+      --i;
+      REQUIRE(text == fmt::format("m{},,{},{},true", i, i % 2 ? 0 : 1, (N - i) / 2));
+    }
+    CHECK(i == 0);
+    fs::remove(payouts_path);
+    fs::remove(ranks_path);
   }
   SECTION("odd members inactive (active_pv 1): dynamic skips every other member") {
     // Qualified: the even members, which form a chain of E = 500,000 under compression. The even
