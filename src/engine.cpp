@@ -12,7 +12,6 @@
 #include <fmt/format.h>
 
 #include "downline/decimal.hpp"
-#include "downline/detail/huge_buffer.hpp"
 #include "downline/detail/two_halves.hpp"
 #include "downline/error.hpp"
 #include "downline/ranks.hpp"
@@ -73,14 +72,31 @@ void apply_cap(const plan& rules, std::vector<std::vector<minor_t>>& paid, summa
       }
 }
 
-// Nearest-rank percentile of a copy, O(n).
-minor_t percentile(std::vector<minor_t>& values, std::uint64_t percent) {
-  if (values.empty()) return 0;
-  std::uint64_t rank = (values.size() * percent + 99) / 100;  // ceil(p × N), 1-based
-  if (rank == 0) rank = 1;
-  auto nth = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
-  std::nth_element(values.begin(), nth, values.end());
-  return *nth;
+/// The summary's figures on the distribution of per-member total payouts.
+struct distribution {
+  std::uint64_t earners = 0;
+  minor_t max = 0, median = 0, p90 = 0, p99 = 0;
+};
+
+/// Earners, the largest total, and the nearest-rank median, p90 and p99 (each selection
+/// narrowed to the part above the previous one). O(n).
+distribution describe_payouts(std::vector<minor_t> totals) {
+  distribution d;
+  if (totals.empty()) return d;
+  for (minor_t t : totals) d.earners += t != 0;
+  d.max = *std::max_element(totals.begin(), totals.end());
+  auto from = totals.begin();
+  auto at_rank = [&](std::uint64_t percent) {
+    const std::uint64_t rank = std::max<std::uint64_t>((totals.size() * percent + 99) / 100, 1);  // ceil(p × N)
+    const auto nth = totals.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+    std::nth_element(from, nth, totals.end());
+    from = nth;
+    return *nth;
+  };
+  d.median = at_rank(50);
+  d.p90 = at_rank(90);
+  d.p99 = at_rank(99);
+  return d;
 }
 
 // Carry from the previous period (SPEC §7), per bonus: each entry names a member of the
@@ -119,46 +135,54 @@ struct member_sums {
 
 /**
  * Σ volume and Σ amount per member, and Σ amount per kind, over the period's lines. Lines
- * come in file order and members at random, so the scatter is bound by cache and TLB misses:
- * the sums sit on huge pages, each line's cell is prefetched ahead, and with many lines
- * two threads split the members (each reads every line, writes only its half).
+ * come in file order and members at random, so the scatter is bound by cache misses: each
+ * line's cell is prefetched a few lines ahead. With many lines the second half of them is
+ * summed on another thread into cells of its own, added in afterwards.
  */
 void aggregate(const ledger& sales, const std::vector<std::uint32_t>& lines, member_sums* sums, std::uint32_t n,
                std::array<__int128, sale_kind_count>& kinds, const network& net) {
   struct part {
     std::array<__int128, sale_kind_count> kinds{};
-    std::size_t overflow_at = ~std::size_t{0};  // index into lines of the first overflow
+    member_index overflow = none;  // the member whose sum overflowed first
   };
-  auto work = [&](member_index lo, member_index hi, part& p) {
+  auto work = [&](std::size_t begin, std::size_t end, member_sums* cells, part& p) {
     constexpr std::size_t ahead = 16;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      if (i + ahead < lines.size()) {
-        member_index next = sales.member(lines[i + ahead]);
-        if (next >= lo && next < hi) __builtin_prefetch(&sums[next], 1);
-      }
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i + ahead < end) __builtin_prefetch(&cells[sales.member(lines[i + ahead])], 1);
       const std::uint32_t line = lines[i];
       const member_index m = sales.member(line);
-      if (m < lo || m >= hi) continue;
-      member_sums& c = sums[m];
+      member_sums& c = cells[m];
       if (__builtin_add_overflow(c.pv, sales.volume(line), &c.pv) ||
           __builtin_add_overflow(c.amount, sales.amount(line), &c.amount)) {
-        p.overflow_at = i;
+        p.overflow = m;
         return;
       }
       p.kinds[static_cast<std::size_t>(sales.kind(line))] += sales.amount(line);
     }
   };
   part parts[2];
-  if (lines.size() >= 1'000'000) {
-    std::thread helper(work, n / 2, n, std::ref(parts[1]));
-    work(0, n / 2, parts[0]);
+  const std::size_t count = lines.size();
+  if (count >= 1'000'000) {
+    std::vector<member_sums> second(n);
+    std::thread helper(work, count / 2, count, second.data(), std::ref(parts[1]));
+    work(0, count / 2, sums, parts[0]);
     helper.join();
+    if (parts[0].overflow == none && parts[1].overflow == none) {
+      member_index overflow[2] = {none, none};
+      detail::two_halves(n, [&](int half, std::size_t lo, std::size_t hi) {
+        for (std::size_t m = lo; m < hi; ++m)
+          if ((__builtin_add_overflow(sums[m].pv, second[m].pv, &sums[m].pv) ||
+               __builtin_add_overflow(sums[m].amount, second[m].amount, &sums[m].amount)) &&
+              overflow[half] == none)
+            overflow[half] = static_cast<member_index>(m);
+      });
+      parts[0].overflow = std::min(overflow[0], overflow[1]);
+    }
   } else {
-    work(0, n, parts[0]);
+    work(0, count, sums, parts[0]);
   }
-  const std::size_t bad = std::min(parts[0].overflow_at, parts[1].overflow_at);
-  if (bad != ~std::size_t{0})
-    throw overflow_error(fmt::format("the sales of member '{}' in the period overflow", net.id(sales.member(lines[bad]))));
+  const member_index bad = parts[0].overflow != none ? parts[0].overflow : parts[1].overflow;
+  if (bad != none) throw overflow_error(fmt::format("the sales of member '{}' in the period overflow", net.id(bad)));
   for (std::size_t k = 0; k < kinds.size(); ++k) kinds[k] = parts[0].kinds[k] + parts[1].kinds[k];
 }
 
@@ -200,7 +224,7 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   std::vector<volume_t> pv(n);
   std::vector<amount_t> member_amounts(n);
   {
-    std::vector<member_sums, detail::huge_allocator<member_sums>> sums(n);
+    std::vector<member_sums> sums(n);
     aggregate(sales, lines, sums.data(), n, s.kind_amount, net);
     // Volume bases are volume × 100 (millionths): that must fit too.
     constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
@@ -240,10 +264,16 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
     out.bonus_names.push_back(bonus.name());
   }
 
-  // Before the cap: what matching read and what the explanation sums round to.
-  std::vector<std::vector<minor_t>> paid;
-  for (auto& r : results) paid.push_back(r.rounded);
-  apply_cap(rules, paid, s);
+  // The cap scales copies: `rounded` stays what matching read and what the explanation
+  // sums round to.
+  std::vector<std::vector<minor_t>> capped;
+  if (rules.payout_cap) {
+    for (auto& r : results) capped.push_back(r.rounded);
+    apply_cap(rules, capped, s);
+  }
+  auto paid = [&](std::size_t b) -> const std::vector<minor_t>& {
+    return capped.empty() ? results[b].rounded : capped[b];
+  };
 
   std::vector<minor_t> per_member(n, 0);
   for (std::size_t b = 0; b < results.size(); ++b) {
@@ -251,37 +281,44 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
     bs.name = rules.bonuses[b]->name();
     bs.type = rules.bonuses[b]->type();
     bs.figures = std::move(results[b].figures);
+    const std::vector<minor_t>& amounts = paid(b);
     for (member_index m = 0; m < n; ++m) {
-      if (paid[b][m] == 0) continue;
-      if (__builtin_add_overflow(bs.total, paid[b][m], &bs.total))
+      if (amounts[m] == 0) continue;
+      if (__builtin_add_overflow(bs.total, amounts[m], &bs.total))
         throw overflow_error(fmt::format("the total of bonus '{}' overflows", bs.name));
       ++bs.earners;
-      if (__builtin_add_overflow(per_member[m], paid[b][m], &per_member[m]))
+      if (__builtin_add_overflow(per_member[m], amounts[m], &per_member[m]))
         throw overflow_error(fmt::format("the total payout of member '{}' overflows", net.id(m)));
     }
     if (__builtin_add_overflow(s.total_payout, bs.total, &s.total_payout))
       throw overflow_error("the total payout overflows");
     s.bonuses.push_back(std::move(bs));
   }
-  // Payout lines in file order: rows in sequence, each member's amounts gathered (prefetched
-  // a few rows ahead). Earners and the largest payout on the way.
-  out.payouts.reserve(n / 2);
+  // The distribution figures on a second thread (large networks) while the payout lines
+  // are gathered: file order, each member's amounts read a few rows ahead.
+  std::future<distribution> describing =
+      std::async(n >= detail::two_halves_threshold ? std::launch::async : std::launch::deferred, describe_payouts,
+                 std::move(per_member));
+  std::size_t payout_lines = 0;
+  for (const auto& b : s.bonuses) payout_lines += b.earners;
+  out.payouts.reserve(payout_lines);
   for (std::uint32_t row = 0; row < n; ++row) {
     if (row + 16 < n) {
       const member_index ahead = net.member_at_row(row + 16);
-      for (const auto& amounts : paid) __builtin_prefetch(&amounts[ahead]);
-      __builtin_prefetch(&per_member[ahead]);
+      for (std::size_t b = 0; b < results.size(); ++b) __builtin_prefetch(&paid(b)[ahead]);
     }
     const member_index m = net.member_at_row(row);
-    for (std::size_t b = 0; b < paid.size(); ++b)
-      if (paid[b][m] != 0) out.payouts.push_back({m, static_cast<std::uint16_t>(b), paid[b][m], row});
-    s.earners += per_member[m] != 0;
-    s.max = row == 0 ? per_member[m] : std::max(s.max, per_member[m]);
+    for (std::size_t b = 0; b < results.size(); ++b)
+      if (const minor_t amount = paid(b)[m]; amount != 0)
+        out.payouts.push_back({m, static_cast<std::uint16_t>(b), amount, row});
   }
-  s.zero_earners = n - s.earners;
-  s.median = percentile(per_member, 50);
-  s.p90 = percentile(per_member, 90);
-  s.p99 = percentile(per_member, 99);
+  const distribution d = describing.get();
+  s.earners = d.earners;
+  s.zero_earners = n - d.earners;
+  s.max = d.max;
+  s.median = d.median;
+  s.p90 = d.p90;
+  s.p99 = d.p99;
 
   if (options.explain) {
     for (auto& r : results) {

@@ -36,8 +36,8 @@ struct rows_view {
   const std::vector<member_index>& end;
   explicit rows_view(const network& net)
       : row(net.size(), false), member_at_row(net.size(), false), parent(net.parents()), end(net.subtree_ends()) {
-    detail::two_halves(net.size(), [&](int, std::size_t begin, std::size_t end) {
-      for (auto m = static_cast<member_index>(begin); m < end; ++m) {
+    detail::two_halves(net.size(), [&](int, std::size_t first, std::size_t last) {
+      for (auto m = static_cast<member_index>(first); m < last; ++m) {
         row[m] = net.row(m);
         member_at_row[m] = net.member_at_row(m);
       }

@@ -552,6 +552,31 @@ TEST_CASE("engine: overflow is an error, never a wrap-around", "[engine]") {
   }
 }
 
+TEST_CASE("engine: a member's sales that overflow only once both halves of many lines are added", "[engine]") {
+  // With a million lines or more the two halves of the lines are summed apart and then added:
+  // A's two lines fit in each half, their sum does not. B's sales are ordinary.
+  const network net = make_network({{"R", ""}, {"A", "R"}, {"B", "R"}});
+  ledger_builder b(net, "sales", false);
+  constexpr std::size_t lines = 1'000'000;
+  const amount_t big = 4'611'686'018'427'390'000;  // whole cents; twice it exceeds INT64_MAX
+  for (std::size_t i = 0; i < lines; ++i) {
+    const bool a = i == 0 || i == lines - 1;
+    b.add_values(a ? "A" : "B", a ? big : 1'000'000, 10'000, sale_kind::retail, no_date, "", i);
+  }
+  const ledger sales = std::move(b).build();
+  CHECK_THROWS_WITH(run(plan::from_json(one_level), net, sales),
+                    Catch::Contains("the sales of member 'A' in the period overflow"));
+
+  // Without A's second line every sum fits, and B's are exact.
+  ledger_builder fits(net, "sales", false);
+  for (std::size_t i = 0; i + 1 < lines; ++i)
+    fits.add_values(i == 0 ? "A" : "B", i == 0 ? big : 1'000'000, 10'000, sale_kind::retail, no_date, "", i);
+  const ledger fitting = std::move(fits).build();
+  const result r = run(plan::from_json(one_level), net, fitting);
+  CHECK(r.q.pv[net.find("B")] == static_cast<volume_t>(lines - 2) * 10'000);
+  CHECK(r.q.pv[net.find("A")] == 10'000);
+}
+
 TEST_CASE("engine: a bonus total or the total payout that leaves 64 bits is an error", "[engine]") {
   // R ── A and Q ── B; A and B each sell INT64_MAX millionths (volume 1). 100% at 6 decimals:
   // R and Q each earn exactly INT64_MAX minor units (fits), but the bonus total and total_payout

@@ -72,31 +72,5 @@ class huge_buffer {
   std::size_t size_ = 0;
 };
 
-/// A std::allocator that puts large blocks on transparent huge pages (advised before the
-/// container first touches them), for per-member arrays written at random.
-template <class T>
-struct huge_allocator {
-  using value_type = T;
-  huge_allocator() = default;
-  template <class U>
-  huge_allocator(const huge_allocator<U>&) noexcept {}
-  T* allocate(std::size_t n) {
-    constexpr std::size_t huge = std::size_t{1} << 21;
-    std::size_t bytes = n * sizeof(T);
-    if (bytes < huge) {
-      if (T* p = static_cast<T*>(std::malloc(bytes ? bytes : 1))) return p;
-      throw std::bad_alloc();
-    }
-    bytes = (bytes + huge - 1) / huge * huge;
-    T* p = static_cast<T*>(std::aligned_alloc(huge, bytes));
-    if (!p) throw std::bad_alloc();
-    ::madvise(p, bytes, MADV_HUGEPAGE);
-    return p;
-  }
-  void deallocate(T* p, std::size_t) noexcept { std::free(p); }
-  template <class U>
-  bool operator==(const huge_allocator<U>&) const noexcept { return true; }
-};
-
 }  // namespace detail
 DOWNLINE_END_NAMESPACE
