@@ -31,20 +31,16 @@ void check_precision(const plan& rules, const ledger& sales) {
   }
 }
 
-std::vector<std::uint32_t> lines_in_period(const ledger& sales, const std::optional<period_month>& period) {
-  std::vector<std::uint32_t> lines;
-  lines.reserve(sales.size());
-  if (!period) {
-    for (std::size_t i = 0; i < sales.size(); ++i) lines.push_back(static_cast<std::uint32_t>(i));
-    return lines;
-  }
+line_set lines_in_period(const ledger& sales, const std::optional<period_month>& period) {
+  if (!period) return line_set::all(sales.size());
   if (!sales.first_undated().empty())
     throw input_error(fmt::format("{}: a period ({}) is given but this sale line has no date ''",
                                   sales.first_undated(), period->to_string()));
+  std::vector<std::uint32_t> lines;
   const date_t first = period->first(), end = period->end();
   for (std::size_t i = 0; i < sales.size(); ++i)
     if (sales.date(i) >= first && sales.date(i) < end) lines.push_back(static_cast<std::uint32_t>(i));
-  return lines;
+  return line_set(std::move(lines));
 }
 
 // The payout cap (SPEC §5.8): positive lines scaled by cap/sum, rounded toward zero.
@@ -139,7 +135,7 @@ struct member_sums {
  * line's cell is prefetched a few lines ahead. With many lines the second half of them is
  * summed on another thread into cells of its own, added in afterwards.
  */
-void aggregate(const ledger& sales, const std::vector<std::uint32_t>& lines, member_sums* sums, std::uint32_t n,
+void aggregate(const ledger& sales, const line_set& lines, member_sums* sums, std::uint32_t n,
                std::array<__int128, sale_kind_count>& kinds, const network& net) {
   struct part {
     std::array<__int128, sale_kind_count> kinds{};
@@ -207,7 +203,7 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   // when the bonus asks, as a thread would cost more than it saves.
   std::future<void> preparing;
   if (n >= detail::two_halves_threshold) preparing = std::async(std::launch::async, [&] { prepare(rules, net); });
-  const std::vector<std::uint32_t> lines = lines_in_period(sales, options.period);
+  const line_set lines = lines_in_period(sales, options.period);
 
   result out;
   out.net = &net;

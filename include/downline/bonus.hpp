@@ -12,6 +12,7 @@
 
 #include "downline/config.hpp"
 #include "downline/ledger.hpp"
+#include "downline/line_set.hpp"
 #include "downline/network.hpp"
 #include "downline/types.hpp"
 
@@ -75,7 +76,7 @@ struct period_input {
   const plan& rules;
   const network& net;
   const ledger& sales;
-  const std::vector<std::uint32_t>& lines;  ///< ledger lines in the period, in ledger order
+  const line_set& lines;  ///< ledger lines in the period, in ledger order
   const qualification& q;
   bool explain;
   /// Results of the bonuses evaluated before this one, in plan order.

@@ -11,6 +11,7 @@
 #include "downline/error.hpp"
 #include "downline/generate.hpp"
 #include "downline/ledger.hpp"
+#include "downline/line_set.hpp"
 #include "downline/network.hpp"
 #include "downline/placement.hpp"
 #include "downline/plan.hpp"
