@@ -143,7 +143,7 @@ void aggregate(const ledger& sales, const line_set& lines, member_sums* sums, st
   };
   auto work = [&](std::size_t begin, std::size_t end, member_sums* cells, part& p) {
     constexpr std::size_t ahead = 16;
-    std::array<__int128, sale_kind_count> kinds{};  // stored once: the parts share a cache line
+    std::array<__int128, sale_kind_count> by_kind{};  // stored once: the parts share a cache line
     for (std::size_t i = begin; i < end; ++i) {
       if (i + ahead < end) __builtin_prefetch(&cells[sales.member(lines[i + ahead])], 1);
       const std::uint32_t line = lines[i];
@@ -154,9 +154,9 @@ void aggregate(const ledger& sales, const line_set& lines, member_sums* sums, st
         p.overflow = m;
         return;
       }
-      kinds[static_cast<std::size_t>(sales.kind(line))] += sales.amount(line);
+      by_kind[static_cast<std::size_t>(sales.kind(line))] += sales.amount(line);
     }
-    p.kinds = kinds;
+    p.kinds = by_kind;
   };
   part parts[2];
   const std::size_t count = lines.size();
