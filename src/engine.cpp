@@ -258,9 +258,11 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
     detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
       for (std::size_t m = begin; m < end; ++m) r.rounded[m] = round_to_minor(r.exact[m], rules.money_decimals, rules.rounding);
     });
+    std::vector<exact_t>().swap(r.exact);  // later bonuses read `rounded`; the memory is reused
     for (auto& e : r.lines) e.bonus = static_cast<std::uint16_t>(b);
     out.bonus_names.push_back(bonus.name());
   }
+  std::vector<amount_t>().swap(member_amounts);
 
   // The cap scales copies: `rounded` stays what matching read and what the explanation
   // sums round to.

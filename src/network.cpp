@@ -57,7 +57,6 @@ void network_builder::reserve(std::size_t rows) {
   refs_.reserve(rows * 8);
   sponsor_ref_.reserve(rows);
   line_.reserve(rows);
-  joined_.reserve(rows);
 }
 
 std::string network_builder::location(std::size_t line) const {
@@ -103,13 +102,14 @@ void network_builder::add(std::string_view id, std::string_view sponsor_id, std:
     }
     position_.push_back(pos);
   }
-  date_t day = no_date;
   if (!joined.empty()) {
     auto parsed = parse_date(joined);
     if (!parsed) fail(line, "joined is not a date YYYY-MM-DD", joined);
-    day = *parsed;
+    if (joined_.empty()) joined_.assign(before, no_date);  // the first date: kept from now on
+    joined_.push_back(*parsed);
+  } else if (!joined_.empty()) {
+    joined_.push_back(no_date);
   }
-  joined_.push_back(day);
 }
 
 network network_builder::build() && {
@@ -198,7 +198,8 @@ network network_builder::build() && {
   net.has_placement_ = has_placement_;
   net.end_.resize(n);
   net.line_.resize(n);
-  net.joined_.resize(n);
+  const bool any_joined = !joined_.empty();
+  if (any_joined) net.joined_.resize(n);
   if (has_placement_) {
     net.placement_parent_.resize(n);
     net.position_.resize(n);
@@ -208,11 +209,11 @@ network network_builder::build() && {
     for (auto m = static_cast<member_index>(begin); m < end; ++m) {
       if (m + 16 < end) {
         __builtin_prefetch(&line_[net.row_[m + 16]]);
-        __builtin_prefetch(&joined_[net.row_[m + 16]]);
+        if (any_joined) __builtin_prefetch(&joined_[net.row_[m + 16]]);
       }
       const std::uint32_t r = net.row_[m];
       net.line_[m] = line_[r];
-      net.joined_[m] = joined_[r];
+      if (any_joined) net.joined_[m] = joined_[r];
       if (has_placement_) {
         net.placement_parent_[m] = placement_row[r] == none ? none : net.member_at_row_[placement_row[r]];
         net.position_[m] = position_[r];

@@ -56,7 +56,7 @@ struct explanation {
 
 /// What one bonus produced for one period.
 struct bonus_result {
-  std::vector<exact_t> exact;     ///< per member, unrounded; the engine rounds each once
+  std::vector<exact_t> exact;     ///< per member, unrounded; the engine rounds each once, then frees it
   std::vector<minor_t> rounded;   ///< per member, after rounding (filled by the engine)
   std::vector<explanation> lines; ///< when explanations are asked for
   /// Extra summary figures ("volume_matched" → "1234.5"), in a fixed order.

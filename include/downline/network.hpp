@@ -67,7 +67,7 @@ class network {
   /// Where the member came from, for messages ("network.csv:12" or "arrays row 11").
   std::string where(member_index m) const;
 
-  date_t joined(member_index m) const noexcept { return joined_[m]; }
+  date_t joined(member_index m) const noexcept { return joined_.empty() ? no_date : joined_[m]; }
   bool has_joined() const noexcept { return has_joined_; }
   member_index placement_parent(member_index m) const noexcept {
     return placement_parent_.empty() ? none : placement_parent_[m];
@@ -99,7 +99,7 @@ class network {
   detail::id_map ids_;          // ids in row order
   std::vector<std::uint32_t> row_, member_at_row_, line_;
   std::vector<member_index> parent_, end_, placement_parent_;
-  std::vector<date_t> joined_;
+  std::vector<date_t> joined_;  // empty when no member has a date
   std::vector<position_t> position_;
   bool has_joined_ = false, has_placement_ = false;
 };
