@@ -142,6 +142,27 @@ TEST_CASE("network: columns by name, extra columns ignored, joined dates", "[net
   CHECK(net.parent(1) == 0);
 }
 
+TEST_CASE("network: a first joined date after undated rows, and none at all", "[network]") {
+  // Rows before the first date are undated; rows are renumbered, dates follow their members.
+  temp_csv f(
+      "id,sponsor_id,joined\n"
+      "kid,root,\n"
+      "root,,\n"
+      "late,root,2025-01-31\n"
+      "last,kid,\n");
+  network net = network::from_csv(f.path);
+  CHECK(net.joined(net.find("kid")) == no_date);
+  CHECK(net.joined(net.find("root")) == no_date);
+  CHECK(net.joined(net.find("late")) == *parse_date("2025-01-31"));
+  CHECK(net.joined(net.find("last")) == no_date);
+
+  temp_csv undated("id,sponsor_id,joined\nroot,,\nkid,root,\n");
+  network none_dated = network::from_csv(undated.path);
+  CHECK(none_dated.has_joined());  // the column is there, without a value
+  CHECK(none_dated.joined(0) == no_date);
+  CHECK(none_dated.joined(1) == no_date);
+}
+
 TEST_CASE("network: placement columns", "[network]") {
   temp_csv f(
       "id,sponsor_id,placement_id,position\n"
