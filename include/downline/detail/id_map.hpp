@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "downline/detail/huge_buffer.hpp"
+#include "downline/detail/two_halves.hpp"
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -137,8 +138,10 @@ class id_map {
   /// Makes find() return to[i] for the key inserted as index i (id(i) is unchanged), so a
   /// lookup gives a caller's own numbering without a second random access. O(slots).
   void renumber(const std::vector<std::uint32_t>& to) {
-    for (std::size_t s = 0; s < slots_.size(); ++s)
-      if (slots_[s].index != none) slots_[s].index = to[slots_[s].index];
+    two_halves(slots_.size(), [&](int, std::size_t begin, std::size_t end) {
+      for (std::size_t s = begin; s < end; ++s)
+        if (slots_[s].index != none) slots_[s].index = to[slots_[s].index];
+    });
   }
 
   /// Hints the cache about a coming find with this hash.
