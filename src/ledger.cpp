@@ -124,10 +124,10 @@ ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std:
 void ledger_builder::append(ledger_builder&& rest) {
   ledger& l = ledger_;
   ledger& r = rest.ledger_;
-  const std::size_t n = id_ends_.size(), m = rest.id_ends_.size();
-  const std::uint64_t id_shift = ids_.size();
-  ids_ += rest.ids_;
-  for (std::uint64_t e : rest.id_ends_) id_ends_.push_back(e + id_shift);
+  const std::size_t n = ids_.size(), m = rest.ids_.size();
+  auto rest_ids = rest.ids_.from(0);
+  for (std::size_t i = 0; i < m; ++i) ids_.push_back(rest_ids.next());
+  rest.ids_.clear();
   for (auto [index, line] : rest.line_jumps_) line_jumps_.emplace_back(index + n, line);
   expected_line_ = rest.expected_line_;
   l.amount_.insert(l.amount_.end(), r.amount_.begin(), r.amount_.end());
@@ -168,7 +168,6 @@ void ledger_builder::reserve(std::size_t lines) {
   ledger_.amount_.reserve(lines);
   ledger_.volume_.reserve(lines);
   ledger_.kind_.reserve(lines);
-  id_ends_.reserve(lines);
   ids_.reserve(lines * 8);
 }
 
@@ -194,16 +193,13 @@ ledger ledger_builder::build() && {
 }
 
 ledger ledger_builder::build(const network& net) && {
-  const std::size_t n = id_ends_.size();
-  auto id = [&](std::size_t i) {
-    std::size_t begin = i == 0 ? 0 : id_ends_[i - 1];
-    return std::string_view(ids_.data() + begin, id_ends_[i] - begin);
-  };
+  const std::size_t n = ids_.size();
   // Two threads over halves of the lines. The first unknown id of each half is remembered,
   // and the earlier one reported.
   std::size_t unknown[2] = {n, n};
   auto resolve = [&](std::size_t begin, std::size_t end, std::size_t& first_unknown) {
-    net.find_each(begin, end, id, [&](std::size_t i, member_index m) {
+    auto ids = ids_.from(begin);
+    net.find_each(begin, end, [&](std::size_t) { return ids.next(); }, [&](std::size_t i, member_index m, std::string_view) {
       ledger_.member_[i] = m;
       if (m == none && first_unknown == n) first_unknown = i;
       return true;
@@ -218,9 +214,8 @@ ledger ledger_builder::build(const network& net) && {
     resolve(0, n, unknown[0]);
   }
   std::size_t bad = std::min(unknown[0], unknown[1]);
-  if (bad != n) fail(line_of(bad), "sale for a member who is not in the network", id(bad));
-  std::string().swap(ids_);
-  std::vector<std::uint64_t>().swap(id_ends_);
+  if (bad != n) fail(line_of(bad), "sale for a member who is not in the network", ids_[bad]);
+  ids_.clear();
   return std::move(ledger_);
 }
 
@@ -270,9 +265,8 @@ void ledger_builder::add_values(std::string_view member_id, amount_t amount, vol
 void ledger_builder::push(std::string_view member_id, amount_t amount, volume_t volume, sale_kind kind, date_t date,
                           std::string_view order_id, std::size_t line) {
   ledger& l = ledger_;
-  const std::size_t i = id_ends_.size();
-  ids_.append(member_id);
-  id_ends_.push_back(ids_.size());
+  const std::size_t i = ids_.size();
+  ids_.push_back(member_id);
   if (line != expected_line_) line_jumps_.emplace_back(i, line);
   expected_line_ = line + 1;
   l.amount_.push_back(amount);
@@ -289,7 +283,7 @@ void ledger_builder::push(std::string_view member_id, amount_t amount, volume_t 
     // Reserved like the other columns: growing by doubling would copy them into fresh pages.
     any_order_ = true;
     l.order_offsets_.reserve(l.amount_.capacity() + 1);
-    l.order_ids_.reserve(ids_.capacity());
+    l.order_ids_.reserve(l.amount_.capacity() * 8);
     l.order_offsets_.assign(i + 1, 0);
   }
   if (any_order_) {

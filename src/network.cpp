@@ -13,7 +13,6 @@
 DOWNLINE_BEGIN_NAMESPACE
 
 namespace {
-constexpr std::uint64_t no_ref = ~std::uint64_t{0};
 constexpr std::size_t max_id_bytes = 64;
 
 const char* id_problem(std::string_view id) {
@@ -56,8 +55,7 @@ network_builder::network_builder(std::string source, bool rows_are_lines)
 
 void network_builder::reserve(std::size_t rows) {
   ids_.reserve(rows, rows * 8);
-  refs_.reserve(rows * 8);
-  sponsor_ref_.reserve(rows);
+  sponsor_ids_.reserve(rows * 8);
   line_.reserve(rows);
 }
 
@@ -76,23 +74,20 @@ void network_builder::add(std::string_view id, std::string_view sponsor_id, std:
   ids_.append(id);  // duplicates are found when build() indexes the ids
   line_.push_back(static_cast<std::uint32_t>(line));
 
-  auto reference = [&](std::string_view ref) -> std::uint64_t {
-    if (ref.empty()) return no_ref;
+  auto reference = [&](std::string_view ref, detail::id_list& to) {
     if (ref.size() > max_id_bytes) fail(line, "unknown member id (longer than 64 bytes)", ref);
-    std::uint64_t r = (static_cast<std::uint64_t>(refs_.size()) << 8) | ref.size();
-    refs_.append(ref);
-    return r;
+    to.push_back(ref);
   };
-  sponsor_ref_.push_back(reference(sponsor_id));
+  reference(sponsor_id, sponsor_ids_);
   if (!placement_id.empty() || !position.empty()) {
     if (!has_placement_) {
       has_placement_ = true;
-      placement_ref_.assign(before, no_ref);
+      for (std::uint32_t r = 0; r < before; ++r) placement_ids_.push_back("");
       position_.assign(before, no_position);
     }
   }
   if (has_placement_) {
-    placement_ref_.push_back(reference(placement_id));
+    reference(placement_id, placement_ids_);
     position_t pos = no_position;
     if (position == "L" || position == "l") pos = position_left;
     else if (position == "R" || position == "r") pos = position_right;
@@ -120,15 +115,13 @@ network network_builder::build() && {
   if (auto [first, second] = ids_.build_index(); first != none)
     fail(line_[second], fmt::format("duplicate id (first on {})", location(line_[first])), ids_.id(second));
   // Sponsor (and placement parent) rows by bulk lookup; the first unknown one is the error.
-  auto ref_id = [&](std::uint64_t ref) {
-    return ref == no_ref ? std::string_view() : std::string_view(refs_.data() + (ref >> 8), ref & 0xFF);
-  };
-  auto resolve = [&](const std::vector<std::uint64_t>& refs, std::vector<std::uint32_t>& rows, const char* what) {
+  auto resolve = [&](const detail::id_list& refs, std::vector<std::uint32_t>& rows, const char* what) {
     rows.resize(n);
+    auto next = refs.from(0);
     ids_.find_each(
-        0, n, [&](std::size_t r) { return ref_id(refs[r]); },
-        [&](std::size_t r, std::uint32_t target) {
-          if (target == none && refs[r] != no_ref) fail(line_[r], what, ref_id(refs[r]));
+        0, n, [&](std::size_t) { return next.next(); },
+        [&](std::size_t r, std::uint32_t target, std::string_view id) {
+          if (target == none && !id.empty()) fail(line_[r], what, id);
           rows[r] = target;
           return true;
         });
@@ -136,16 +129,15 @@ network network_builder::build() && {
 
   // Sponsor rows, and the (sponsor, member) edges of the children graph in file order.
   std::vector<std::uint32_t> sponsor;
-  resolve(sponsor_ref_, sponsor, "unknown sponsor_id");
+  resolve(sponsor_ids_, sponsor, "unknown sponsor_id");
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
   edges.reserve(n);
   for (std::uint32_t r = 0; r < n; ++r)
     if (sponsor[r] != none) edges.emplace_back(sponsor[r], r);
   std::vector<std::uint32_t> placement_row;
-  if (has_placement_) resolve(placement_ref_, placement_row, "unknown placement_id");
-  std::string().swap(refs_);
-  std::vector<std::uint64_t>().swap(sponsor_ref_);
-  std::vector<std::uint64_t>().swap(placement_ref_);
+  if (has_placement_) resolve(placement_ids_, placement_row, "unknown placement_id");
+  sponsor_ids_.clear();
+  placement_ids_.clear();
 
   // Boost's CSR builder keeps each source's edges in input order, so children stay in file order.
   children_graph children(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);

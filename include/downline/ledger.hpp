@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "downline/detail/id_list.hpp"
 #include "downline/network.hpp"
 #include "downline/types.hpp"
 
@@ -126,8 +127,7 @@ class ledger_builder {
   ledger ledger_;
   bool rows_are_lines_;
   bool any_date_ = false, any_order_ = false;
-  std::string ids_;                      // member ids, resolved at build()
-  std::vector<std::uint64_t> id_ends_;   // end offset of each line's id in ids_
+  detail::id_list ids_;  // member ids, resolved at build()
   // Line numbers: line(i) = i + shift from the last jump at or before i (CSV rows usually
   // follow each other; blank lines and quoted newlines add jumps).
   std::vector<std::pair<std::size_t, std::size_t>> line_jumps_;

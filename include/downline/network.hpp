@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "downline/detail/id_list.hpp"
 #include "downline/detail/id_map.hpp"
 #include "downline/types.hpp"
 
@@ -50,9 +51,9 @@ class network {
   member_index find(std::string_view id) const noexcept {
     return ids_.find(id);  // renumbered to preorder indices at build
   }
-  /// Bulk find: calls found(i, member or none) for the id id_of(i) of each i in [begin, end),
-  /// in order, until found returns false. Faster than find() in a loop: the cache misses of
-  /// consecutive lookups overlap.
+  /// Bulk find: calls found(i, member or none, id) for the id id_of(i) of each i in
+  /// [begin, end), in order, until found returns false; id_of is called once per i, in
+  /// order. Faster than find() in a loop: the cache misses of consecutive lookups overlap.
   template <class IdOf, class Found>
   void find_each(std::size_t begin, std::size_t end, IdOf&& id_of, Found&& found) const {
     ids_.find_each(begin, end, id_of, found);
@@ -134,8 +135,7 @@ class network_builder {
   bool rows_are_lines_;
   bool has_joined_ = false, has_placement_ = false;
   detail::id_map ids_;
-  std::string refs_;  // sponsor and placement ids, resolved at build()
-  std::vector<std::uint64_t> sponsor_ref_, placement_ref_;  // (offset << 8 | length), or ~0
+  detail::id_list sponsor_ids_, placement_ids_;  // "" for none; resolved at build()
   std::vector<std::uint32_t> line_;
   std::vector<date_t> joined_;
   std::vector<position_t> position_;

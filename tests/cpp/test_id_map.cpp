@@ -113,8 +113,9 @@ TEST_CASE("find_each gives what find gives, in order, and stops when asked", "[i
   std::vector<std::uint32_t> got;
   ids.find_each(
       0, queries.size(), [&](std::size_t i) { return std::string_view(queries[i]); },
-      [&](std::size_t i, std::uint32_t index) {
+      [&](std::size_t i, std::uint32_t index, std::string_view key) {
         REQUIRE(i == got.size());
+        REQUIRE(key == queries[i]);
         got.push_back(index);
         return true;
       });
@@ -125,7 +126,7 @@ TEST_CASE("find_each gives what find gives, in order, and stops when asked", "[i
   std::vector<std::size_t> seen;
   ids.find_each(
       10, 20, [&](std::size_t i) { return std::string_view(queries[i]); },
-      [&](std::size_t i, std::uint32_t) {
+      [&](std::size_t i, std::uint32_t, std::string_view) {
         seen.push_back(i);
         return seen.size() < 3;
       });

@@ -125,13 +125,14 @@ class id_map {
   }
   std::uint32_t find(std::string_view key) const noexcept { return find(key, hash_id(key)); }
 
-  /// Looks up key(i) for each i in [begin, end), in order, and calls found(i, index) with
-  /// its index or `none`; stops early when found returns false. Each key is hashed once, a
-  /// few keys ahead, and its slot prefetched then, so consecutive cache misses overlap.
+  /// Looks up key(i) for each i in [begin, end), in order, and calls found(i, index, key(i))
+  /// with its index or `none`; stops early when found returns false. key is called once per i, in
+  /// increasing order, a few keys ahead: each key is hashed once and its slot prefetched
+  /// then, so consecutive cache misses overlap.
   template <class Key, class Found>
   void find_each(std::size_t begin, std::size_t end, Key&& key, Found&& found) const {
     for_each_hashed(begin, end, key, [&](std::size_t i, std::string_view k, std::uint64_t h) {
-      return found(i, find(k, h));
+      return found(i, find(k, h), k);
     });
   }
 
@@ -150,21 +151,26 @@ class id_map {
   }
 
  private:
-  /// Calls f(i, key(i), hash_id(key(i))) for i in [begin, end) while f returns true; each
-  /// key is hashed `ahead` keys early, when its slot is prefetched, and its hash kept in a ring.
+  /// Calls f(i, key(i), hash_id(key(i))) for i in [begin, end) while f returns true. key is
+  /// called once per i, in increasing order (so it may be a cursor), `ahead` keys early,
+  /// when the key is hashed and its slot prefetched; views and hashes wait in a ring.
   template <class Key, class F>
   void for_each_hashed(std::size_t begin, std::size_t end, Key&& key, F&& f) const {
     constexpr std::size_t ahead = 16;
-    std::uint64_t ring[ahead];
-    auto hash_ahead = [&](std::size_t i) {
-      ring[i % ahead] = hash_id(key(i));
-      prefetch(ring[i % ahead]);
+    std::string_view keys[ahead];
+    std::uint64_t hashes[ahead];
+    auto load = [&](std::size_t i) {
+      const std::size_t k = i % ahead;
+      keys[k] = key(i);
+      hashes[k] = hash_id(keys[k]);
+      prefetch(hashes[k]);
     };
-    for (std::size_t i = begin; i < end && i < begin + ahead; ++i) hash_ahead(i);
+    for (std::size_t i = begin; i < end && i < begin + ahead; ++i) load(i);
     for (std::size_t i = begin; i < end; ++i) {
-      const std::uint64_t h = ring[i % ahead];  // read before i + ahead takes its place
-      if (i + ahead < end) hash_ahead(i + ahead);
-      if (!f(i, key(i), h)) return;
+      const std::string_view k = keys[i % ahead];  // read before i + ahead takes its place
+      const std::uint64_t h = hashes[i % ahead];
+      if (i + ahead < end) load(i + ahead);
+      if (!f(i, k, h)) return;
     }
   }
 
