@@ -128,8 +128,7 @@ void ledger_builder::append(ledger_builder&& rest) {
   auto rest_ids = rest.ids_.from(0);
   for (std::size_t i = 0; i < m; ++i) ids_.push_back(rest_ids.next());
   rest.ids_.clear();
-  for (auto [index, line] : rest.line_jumps_) line_jumps_.emplace_back(index + n, line);
-  expected_line_ = rest.expected_line_;
+  lines_.append(rest.lines_);
   l.amount_.insert(l.amount_.end(), r.amount_.begin(), r.amount_.end());
   l.volume_.insert(l.volume_.end(), r.volume_.begin(), r.volume_.end());
   l.kind_.insert(l.kind_.end(), r.kind_.begin(), r.kind_.end());
@@ -180,12 +179,6 @@ void ledger_builder::fail(std::size_t line, std::string_view what, std::string_v
   throw input_error(fmt::format("{}: {} '{}'", location(line), what, value));
 }
 
-std::size_t ledger_builder::line_of(std::size_t index) const {
-  auto it = std::upper_bound(line_jumps_.begin(), line_jumps_.end(), std::make_pair(index, ~std::size_t{0}));
-  if (it == line_jumps_.begin()) return index;
-  --it;
-  return it->second + (index - it->first);
-}
 
 ledger ledger_builder::build() && {
   if (!net_) throw error(errc::usage, "ledger_builder::build() needs a network");
@@ -214,7 +207,7 @@ ledger ledger_builder::build(const network& net) && {
     resolve(0, n, unknown[0]);
   }
   std::size_t bad = std::min(unknown[0], unknown[1]);
-  if (bad != n) fail(line_of(bad), "sale for a member who is not in the network", ids_[bad]);
+  if (bad != n) fail(lines_[bad], "sale for a member who is not in the network", ids_[bad]);
   ids_.clear();
   return std::move(ledger_);
 }
@@ -267,8 +260,7 @@ void ledger_builder::push(std::string_view member_id, amount_t amount, volume_t 
   ledger& l = ledger_;
   const std::size_t i = ids_.size();
   ids_.push_back(member_id);
-  if (line != expected_line_) line_jumps_.emplace_back(i, line);
-  expected_line_ = line + 1;
+  lines_.push_back(line);
   l.amount_.push_back(amount);
   l.volume_.push_back(volume);
   l.kind_.push_back(static_cast<std::uint8_t>(kind));

@@ -29,7 +29,8 @@ using children_graph = boost::compressed_sparse_row_graph<boost::directedS, boos
 }  // namespace
 
 std::string network::where(member_index m) const {
-  return rows_are_lines_ ? fmt::format("{}:{}", source_, line_[m]) : fmt::format("{} row {}", source_, line_[m]);
+  const std::size_t line = lines_[row_[m]];
+  return rows_are_lines_ ? fmt::format("{}:{}", source_, line) : fmt::format("{} row {}", source_, line);
 }
 
 network network::from_csv(const std::filesystem::path& path) {
@@ -56,7 +57,6 @@ network_builder::network_builder(std::string source, bool rows_are_lines)
 void network_builder::reserve(std::size_t rows) {
   ids_.reserve(rows, rows * 8);
   sponsor_ids_.reserve(rows * 8);
-  line_.reserve(rows);
 }
 
 std::string network_builder::location(std::size_t line) const {
@@ -72,7 +72,7 @@ void network_builder::add(std::string_view id, std::string_view sponsor_id, std:
   if (const char* problem = id_problem(id)) fail(line, problem, id);
   const std::uint32_t before = ids_.size();
   ids_.append(id);  // duplicates are found when build() indexes the ids
-  line_.push_back(static_cast<std::uint32_t>(line));
+  lines_.push_back(line);
 
   auto reference = [&](std::string_view ref, detail::id_list& to) {
     if (ref.size() > max_id_bytes) fail(line, "unknown member id (longer than 64 bytes)", ref);
@@ -113,7 +113,7 @@ network network_builder::build() && {
   const std::uint32_t n = ids_.size();
   if (n == 0) throw network_error(fmt::format("{}: no members ''", rows_are_lines_ ? source_ + ":2" : source_));
   if (auto [first, second] = ids_.build_index(); first != none)
-    fail(line_[second], fmt::format("duplicate id (first on {})", location(line_[first])), ids_.id(second));
+    fail(lines_[second], fmt::format("duplicate id (first on {})", location(lines_[first])), ids_.id(second));
   // Sponsor (and placement parent) rows by bulk lookup; the first unknown one is the error.
   auto resolve = [&](const detail::id_list& refs, std::vector<std::uint32_t>& rows, const char* what) {
     rows.resize(n);
@@ -121,7 +121,7 @@ network network_builder::build() && {
     ids_.find_each(
         0, n, [&](std::size_t) { return next.next(); },
         [&](std::size_t r, std::uint32_t target, std::string_view id) {
-          if (target == none && !id.empty()) fail(line_[r], what, id);
+          if (target == none && !id.empty()) fail(lines_[r], what, id);
           rows[r] = target;
           return true;
         });
@@ -183,7 +183,7 @@ network network_builder::build() && {
       seen[r] = 1;
       r = sponsor[r];
     }
-    fail(line_[r], "sponsor cycle through member", ids_.id(r));
+    fail(lines_[r], "sponsor cycle through member", ids_.id(r));
   }
 
   net.source_ = std::move(source_);
@@ -191,7 +191,6 @@ network network_builder::build() && {
   net.has_joined_ = has_joined_;
   net.has_placement_ = has_placement_;
   net.end_.resize(n);
-  net.line_.resize(n);
   const bool any_joined = !joined_.empty();
   if (any_joined) net.joined_.resize(n);
   if (has_placement_) {
@@ -199,21 +198,19 @@ network network_builder::build() && {
     net.position_.resize(n);
   }
   // Gathers by row, prefetching a few members ahead.
-  detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
-    for (auto m = static_cast<member_index>(begin); m < end; ++m) {
-      if (m + 16 < end) {
-        __builtin_prefetch(&line_[net.row_[m + 16]]);
-        if (any_joined) __builtin_prefetch(&joined_[net.row_[m + 16]]);
+  if (any_joined || has_placement_) {
+    detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+      for (auto m = static_cast<member_index>(begin); m < end; ++m) {
+        if (m + 16 < end && any_joined) __builtin_prefetch(&joined_[net.row_[m + 16]]);
+        const std::uint32_t r = net.row_[m];
+        if (any_joined) net.joined_[m] = joined_[r];
+        if (has_placement_) {
+          net.placement_parent_[m] = placement_row[r] == none ? none : net.member_at_row_[placement_row[r]];
+          net.position_[m] = position_[r];
+        }
       }
-      const std::uint32_t r = net.row_[m];
-      net.line_[m] = line_[r];
-      if (any_joined) net.joined_[m] = joined_[r];
-      if (has_placement_) {
-        net.placement_parent_[m] = placement_row[r] == none ? none : net.member_at_row_[placement_row[r]];
-        net.position_[m] = position_[r];
-      }
-    }
-  });
+    });
+  }
   // Subtree sizes in one reverse sweep: children come after their parent in preorder.
   for (member_index m = 0; m < n; ++m) net.end_[m] = 1;
   for (member_index m = n; m-- > 0;)
@@ -221,6 +218,7 @@ network network_builder::build() && {
   for (member_index m = 0; m < n; ++m) net.end_[m] += m;
   ids_.renumber(net.member_at_row_);
   net.ids_ = std::move(ids_);
+  net.lines_ = std::move(lines_);
   return net;
 }
 

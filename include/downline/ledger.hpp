@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "downline/detail/id_list.hpp"
+#include "downline/detail/line_numbers.hpp"
 #include "downline/network.hpp"
 #include "downline/types.hpp"
 
@@ -121,17 +122,13 @@ class ledger_builder {
   void append(ledger_builder&& rest);
   void push(std::string_view member_id, amount_t amount, volume_t volume, sale_kind kind, date_t date,
             std::string_view order_id, std::size_t line);
-  std::size_t line_of(std::size_t index) const;
 
   const network* net_ = nullptr;
   ledger ledger_;
   bool rows_are_lines_;
   bool any_date_ = false, any_order_ = false;
   detail::id_list ids_;  // member ids, resolved at build()
-  // Line numbers: line(i) = i + shift from the last jump at or before i (CSV rows usually
-  // follow each other; blank lines and quoted newlines add jumps).
-  std::vector<std::pair<std::size_t, std::size_t>> line_jumps_;
-  std::size_t expected_line_ = 0;  // line_of(next index), kept as lines are added
+  detail::line_numbers lines_;  // each line's place in the file, for messages
 };
 
 DOWNLINE_END_NAMESPACE

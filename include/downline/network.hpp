@@ -12,6 +12,7 @@
 
 #include "downline/detail/id_list.hpp"
 #include "downline/detail/id_map.hpp"
+#include "downline/detail/line_numbers.hpp"
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -98,7 +99,8 @@ class network {
   std::string source_;
   bool rows_are_lines_ = true;  // CSV: where() says "file:line"; arrays: "source row i"
   detail::id_map ids_;          // ids in row order
-  std::vector<std::uint32_t> row_, member_at_row_, line_;
+  std::vector<std::uint32_t> row_, member_at_row_;
+  detail::line_numbers lines_;  // by row
   std::vector<member_index> parent_, end_, placement_parent_;
   std::vector<date_t> joined_;  // empty when no member has a date
   std::vector<position_t> position_;
@@ -136,7 +138,7 @@ class network_builder {
   bool has_joined_ = false, has_placement_ = false;
   detail::id_map ids_;
   detail::id_list sponsor_ids_, placement_ids_;  // "" for none; resolved at build()
-  std::vector<std::uint32_t> line_;
+  detail::line_numbers lines_;
   std::vector<date_t> joined_;
   std::vector<position_t> position_;
 };
