@@ -128,18 +128,21 @@ int reverse_digits(unsigned __int128 magnitude, char* buf) {
 void append_decimal(std::string& out, __int128 value, int decimals, bool trim) {
   unsigned __int128 magnitude =
       value < 0 ? static_cast<unsigned __int128>(-(value + 1)) + 1 : static_cast<unsigned __int128>(value);
-  char buf[64];
-  int n = reverse_digits(magnitude, buf);
-  while (n <= decimals) buf[n++] = '0';  // at least one integer digit
+  char digits[80];
+  int n = reverse_digits(magnitude, digits);
+  while (n <= decimals) digits[n++] = '0';  // at least one integer digit
   int shown = decimals;
   if (trim)
-    while (shown > 0 && buf[decimals - shown] == '0') --shown;
-  if (value < 0) out.push_back('-');
-  for (int k = n - 1; k >= decimals; --k) out.push_back(buf[k]);
+    while (shown > 0 && digits[decimals - shown] == '0') --shown;
+  char text[84];  // sign, digits, point; appended at once (writers call this per row)
+  int t = 0;
+  if (value < 0) text[t++] = '-';
+  for (int k = n - 1; k >= decimals; --k) text[t++] = digits[k];
   if (shown > 0) {
-    out.push_back('.');
-    for (int k = decimals - 1; k >= decimals - shown; --k) out.push_back(buf[k]);
+    text[t++] = '.';
+    for (int k = decimals - 1; k >= decimals - shown; --k) text[t++] = digits[k];
   }
+  out.append(text, static_cast<std::size_t>(t));
 }
 }  // namespace
 

@@ -17,6 +17,7 @@ void write_rows(output_file& out, std::size_t count, Format&& format) {
   std::string second;
   detail::two_halves(count, [&](int half, std::size_t begin, std::size_t end) {
     std::string& b = half == 0 ? out.buffer() : second;
+    if (half == 1) second.reserve((end - begin) * 32);  // payout rows take 20–30 bytes
     for (std::size_t i = begin; i < end; ++i) {
       format(b, i);
       if (half == 0) out.flush_if_large();
