@@ -46,23 +46,27 @@ qualification qualify(const plan& rules, const network& net, std::vector<volume_
     return true;
   };
 
+  // Bottom-up in one reverse sweep over the preorder: when m is reached its children are
+  // done and have added their GV contributions and best ranks into m's slots, so m is
+  // finished in place and then adds its own into its parent's (no walk over children).
+  const std::vector<member_index>& parent = net.parents();
   for (member_index m = n; m-- > 0;) {
     q.active[m] = q.pv[m] >= rules.active_pv;
-    volume_t gv = q.pv[m];
-    rank_index best = no_rank;
-    net.for_each_child(m, [&](member_index c) {
-      if (__builtin_add_overflow(gv, contribution(c), &gv))
-        throw overflow_error("the group volume of member '" + std::string(net.id(m)) + "' overflows");
-      best = std::max(best, best_in_subtree[c]);
-    });
-    q.gv[m] = gv;
+    auto overflow = [&](member_index who) {
+      return overflow_error("the group volume of member '" + std::string(net.id(who)) + "' overflows");
+    };
+    if (__builtin_add_overflow(q.gv[m], q.pv[m], &q.gv[m])) throw overflow(m);
     for (std::size_t r = rules.ranks.size(); r-- > 0;) {
       if (meets(m, rules.ranks[r])) {
         q.rank[m] = static_cast<rank_index>(r);
         break;
       }
     }
-    best_in_subtree[m] = std::max(best, q.rank[m]);
+    best_in_subtree[m] = std::max(best_in_subtree[m], q.rank[m]);
+    if (const member_index up = parent[m]; up != none) {
+      if (__builtin_add_overflow(q.gv[up], contribution(m), &q.gv[up])) throw overflow(up);
+      best_in_subtree[up] = std::max(best_in_subtree[up], best_in_subtree[m]);
+    }
   }
   return q;
 }
