@@ -218,12 +218,15 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   s.sale_lines = lines.size();
   s.payout_cap = rules.payout_cap;
 
-  // Aggregate: PV and amount per member, amount totals per kind; then the two columns apart.
-  std::vector<volume_t> pv(n);
-  std::vector<amount_t> member_amounts(n);
+  // Aggregate: PV and amount per member, amount totals per kind; then the two columns apart
+  // (allocated after the aggregate, into the memory its second half's cells leave).
+  std::vector<volume_t> pv;
+  std::vector<amount_t> member_amounts;
   {
     std::vector<member_sums> sums(n);
     aggregate(sales, lines, sums.data(), n, s.kind_amount, net);
+    pv.resize(n);
+    member_amounts.resize(n);
     // Volume bases are volume × 100 (millionths): that must fit too.
     constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
     member_index too_large[2] = {none, none};
