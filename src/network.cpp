@@ -143,38 +143,66 @@ network network_builder::build() && {
   children_graph children(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
   std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(edges);
 
-  // Iterative DFS preorder: roots in file order, children in file order.
-  // The walk is bound by cache misses on the children's row starts: each pushed child's is
-  // prefetched (Boost exposes the CSR arrays as m_forward), and the row -> member map is
-  // scattered afterwards rather than written at random inside the walk.
+  // Preorder numbers (roots in file order, children in file order) without a depth-first
+  // walk, whose every step waits for a cache miss. A breadth-first order puts each member's
+  // children in one run, after their parent, so parents' positions never decrease along it:
+  // subtree sizes (backwards) and preorder numbers (forwards) are then sequential passes.
+  // Only the breadth-first pass reads the children lists at random, a few members ahead.
+  const auto& row_starts = children.m_forward.m_rowstart;
+  const auto& targets = children.m_forward.m_column;
+  std::vector<std::uint32_t> order, parent_at;  // by position: the row, its parent's position
+  order.reserve(n);
+  parent_at.reserve(n);
+  for (std::uint32_t r = 0; r < n; ++r)
+    if (sponsor[r] == none) {
+      order.push_back(r);
+      parent_at.push_back(none);
+    }
+  const std::size_t roots = order.size();
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (i + 8 < order.size()) __builtin_prefetch(&row_starts[order[i + 8]]);
+    if (i + 4 < order.size()) __builtin_prefetch(targets.data() + row_starts[order[i + 4]]);
+    const std::uint32_t r = order[i];
+    for (auto e = row_starts[r]; e < row_starts[r + 1]; ++e) {
+      order.push_back(targets[e]);
+      parent_at.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  const auto reached = static_cast<member_index>(order.size());
+  std::vector<std::uint32_t> size(reached, 1);
+  for (std::size_t i = reached; i-- > roots;) size[parent_at[i]] += size[i];
+  std::vector<member_index> pre(reached);
+  member_index next = 0;
+  for (std::size_t i = 0; i < roots; ++i) {
+    pre[i] = next;
+    next += size[i];
+  }
+  std::uint32_t last_parent = none;
+  member_index cursor = 0;
+  for (std::size_t i = roots; i < reached; ++i) {
+    if (parent_at[i] != last_parent) {  // the first of a run of siblings
+      last_parent = parent_at[i];
+      cursor = pre[last_parent] + 1;
+    }
+    pre[i] = cursor;
+    cursor += size[i];
+  }
+
   network net;
   net.row_.resize(n);
   net.parent_.resize(n);
-  const auto& row_starts = children.m_forward.m_rowstart;
-  std::vector<std::pair<std::uint32_t, member_index>> stack;  // (row, parent's preorder index)
-  member_index next = 0;
-  for (std::uint32_t root = 0; root < n; ++root) {
-    if (sponsor[root] != none) continue;
-    stack.emplace_back(root, none);
-    while (!stack.empty()) {
-      auto [r, parent] = stack.back();
-      stack.pop_back();
-      const member_index m = next++;
-      net.row_[m] = r;
-      net.parent_[m] = parent;
-      auto [first, last] = boost::out_edges(r, children);
-      for (auto e = last; e != first;) {
-        std::uint32_t c = boost::target(*--e, children);
-        __builtin_prefetch(&row_starts[c]);
-        stack.emplace_back(c, m);
-      }
-    }
-  }
+  net.end_.resize(n);
   net.member_at_row_.assign(n, none);
-  detail::two_halves(next, [&](int, std::size_t begin, std::size_t end) {
-    for (auto m = static_cast<member_index>(begin); m < end; ++m) net.member_at_row_[net.row_[m]] = m;
+  detail::two_halves(reached, [&](int, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const member_index m = pre[i];
+      net.row_[m] = order[i];
+      net.parent_[m] = parent_at[i] == none ? none : pre[parent_at[i]];
+      net.end_[m] = m + size[i];
+      net.member_at_row_[order[i]] = m;
+    }
   });
-  if (next != n) {
+  if (reached != n) {
     // Someone is unreachable from every root: walking up from it must enter a cycle.
     std::uint32_t r = 0;
     while (net.member_at_row_[r] != none) ++r;
@@ -190,7 +218,6 @@ network network_builder::build() && {
   net.rows_are_lines_ = rows_are_lines_;
   net.has_joined_ = has_joined_;
   net.has_placement_ = has_placement_;
-  net.end_.resize(n);
   const bool any_joined = !joined_.empty();
   if (any_joined) net.joined_.resize(n);
   if (has_placement_) {
@@ -211,11 +238,6 @@ network network_builder::build() && {
       }
     });
   }
-  // Subtree sizes in one reverse sweep: children come after their parent in preorder.
-  for (member_index m = 0; m < n; ++m) net.end_[m] = 1;
-  for (member_index m = n; m-- > 0;)
-    if (net.parent_[m] != none) net.end_[net.parent_[m]] += net.end_[m];
-  for (member_index m = 0; m < n; ++m) net.end_[m] += m;
   ids_.renumber(net.member_at_row_);
   net.ids_ = std::move(ids_);
   net.lines_ = std::move(lines_);
