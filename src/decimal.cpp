@@ -81,27 +81,31 @@ parse_status parse_decimal(std::string_view text, int decimals, std::int64_t& ou
   const char* const end = p + text.size();
   const bool negative = p != end && *p == '-';
   if (p != end && (*p == '-' || *p == '+')) ++p;
+  // One pass: digits accumulate as they are checked (a value too long to fit is discarded).
+  std::uint64_t value = 0;
   const char* const integer = p;
-  while (p != end && is_digit(*p)) ++p;
+  for (; p != end && is_digit(*p); ++p) value = value * 10 + static_cast<unsigned>(*p - '0');
   const auto integer_digits = static_cast<int>(p - integer);
-  const char* fraction = p;
-  int fraction_digits = 0;
+  int fraction_digits = 0, last_nonzero = 0;
+  bool point = false;
   if (p != end && *p == '.') {
-    fraction = ++p;
-    while (p != end && is_digit(*p)) ++p;
-    fraction_digits = static_cast<int>(p - fraction);
+    point = true;
+    for (++p; p != end && is_digit(*p); ++p) {
+      ++fraction_digits;
+      if (*p != '0') last_nonzero = fraction_digits;
+      if (fraction_digits <= decimals) value = value * 10 + static_cast<unsigned>(*p - '0');
+    }
   }
-  int last_nonzero = fraction_digits;
-  while (last_nonzero > 0 && fraction[last_nonzero - 1] == '0') --last_nonzero;
-  if (p != end || integer_digits == 0 || (fraction != integer + integer_digits && fraction_digits == 0) ||
-      last_nonzero > decimals || integer_digits + decimals > 18)
+  if (p != end || integer_digits == 0 || (point && fraction_digits == 0) || last_nonzero > decimals ||
+      integer_digits + decimals > 18)
     return parse_decimal_checked(text, decimals, out, significant);
-  std::int64_t value = 0;
-  for (const char* d = integer; d != integer + integer_digits; ++d) value = value * 10 + (*d - '0');
-  const int kept = std::min(fraction_digits, decimals);
-  for (int k = 0; k < kept; ++k) value = value * 10 + (fraction[k] - '0');
-  for (int k = kept; k < decimals; ++k) value *= 10;
-  out = negative ? -value : value;
+  static constexpr std::uint64_t pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+                                            1000000000, 10000000000, 100000000000, 1000000000000,
+                                            10000000000000, 100000000000000, 1000000000000000,
+                                            10000000000000000, 100000000000000000};
+  value *= pow10[decimals - std::min(fraction_digits, decimals)];  // decimals ≤ 17 here
+  const auto magnitude = static_cast<std::int64_t>(value);
+  out = negative ? -magnitude : magnitude;
   if (significant) *significant = last_nonzero;
   return parse_status::ok;
 }
