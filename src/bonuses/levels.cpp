@@ -54,6 +54,7 @@ level_walker::level_walker(const level_rules& rules, const std::vector<member_in
       up_[m] = (p == none || eligible_[p]) ? p : up_[p];
     }
   }
+  if (rules.levels_by_rank.empty()) return;  // every level unlocked: no per-member limit to read
   unlocked_.resize(n);
   for (std::size_t m = 0; m < n; ++m) unlocked_[m] = rules.levels_unlocked(q.rank[m]);
 }

@@ -44,7 +44,7 @@ class level_walker {
     const std::uint32_t depth = static_cast<std::uint32_t>(rules_.rates.size());
     member_index u = up_[from];
     for (std::uint32_t level = 1; u != none && level <= depth; ++level, u = up_[u])
-      if (eligible_[u] && level <= unlocked_[u]) pay(level, u, rules_.rates[level - 1]);
+      if (eligible_[u] && (unlocked_.empty() || level <= unlocked_[u])) pay(level, u, rules_.rates[level - 1]);
   }
   bool eligible(member_index m) const noexcept { return eligible_[m]; }
 
@@ -52,7 +52,7 @@ class level_walker {
   const level_rules& rules_;
   std::vector<member_index> up_;
   std::vector<std::uint8_t> eligible_;
-  std::vector<std::uint32_t> unlocked_;
+  std::vector<std::uint32_t> unlocked_;  // levels each member may earn on; empty: all
 };
 
 /// Σ exact += rate × base, into out.exact[earner], with an explanation line when asked.
