@@ -278,6 +278,7 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
     return capped.empty() ? results[b].rounded : capped[b];
   };
 
+  // Bonus totals, earners and each member's total payout, in two halves of the members.
   std::vector<minor_t> per_member(n, 0);
   for (std::size_t b = 0; b < results.size(); ++b) {
     bonus_summary bs;
@@ -285,14 +286,29 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
     bs.type = rules.bonuses[b]->type();
     bs.figures = std::move(results[b].figures);
     const std::vector<minor_t>& amounts = paid(b);
-    for (member_index m = 0; m < n; ++m) {
-      if (amounts[m] == 0) continue;
-      if (__builtin_add_overflow(bs.total, amounts[m], &bs.total))
-        throw overflow_error(fmt::format("the total of bonus '{}' overflows", bs.name));
-      ++bs.earners;
-      if (__builtin_add_overflow(per_member[m], amounts[m], &per_member[m]))
-        throw overflow_error(fmt::format("the total payout of member '{}' overflows", net.id(m)));
-    }
+    struct part {
+      __int128 total = 0;
+      std::uint64_t earners = 0;
+      member_index overflow = none;  // the first member whose total payout overflows
+    } parts[2];
+    detail::two_halves(n, [&](int half, std::size_t begin, std::size_t end) {
+      part p;
+      for (std::size_t m = begin; m < end; ++m) {
+        if (amounts[m] == 0) continue;
+        p.total += amounts[m];
+        ++p.earners;
+        if (__builtin_add_overflow(per_member[m], amounts[m], &per_member[m]) && p.overflow == none)
+          p.overflow = static_cast<member_index>(m);
+      }
+      parts[half] = p;
+    });
+    if (const member_index m = std::min(parts[0].overflow, parts[1].overflow); m != none)
+      throw overflow_error(fmt::format("the total payout of member '{}' overflows", net.id(m)));
+    const __int128 total = parts[0].total + parts[1].total;
+    if (total > std::numeric_limits<minor_t>::max() || total < std::numeric_limits<minor_t>::min())
+      throw overflow_error(fmt::format("the total of bonus '{}' overflows", bs.name));
+    bs.total = static_cast<minor_t>(total);
+    bs.earners = parts[0].earners + parts[1].earners;
     if (__builtin_add_overflow(s.total_payout, bs.total, &s.total_payout))
       throw overflow_error("the total payout overflows");
     s.bonuses.push_back(std::move(bs));
