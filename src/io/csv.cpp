@@ -14,7 +14,6 @@
 DOWNLINE_BEGIN_NAMESPACE
 
 namespace {
-constexpr std::size_t block_size = 1 << 22;
 
 /// The first ',', '\n' or '"' in [p, stop), or stop: 16 bytes per step where SSE2 exists.
 const char* find_delimiter(const char* p, const char* stop) noexcept {
@@ -37,7 +36,7 @@ csv_reader::csv_reader(const std::filesystem::path& path) : source_(path.string(
   if (std::filesystem::is_directory(path)) throw input_error(fmt::format("{}: is a directory, not a CSV file", source_), errc::io);
   file_.reset(std::fopen(source_.c_str(), "rb"));
   if (!file_) throw input_error(fmt::format("{}: cannot open: {}", source_, std::strerror(errno)), errc::io);
-  buffer_.resize(block_size);
+  buffer_.resize(block_bytes);
   fill();
   if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;
   if (!read_row()) throw input_error(fmt::format("{}:1: empty file, expected a header row ''", source_));
@@ -53,7 +52,7 @@ csv_reader::csv_reader(const std::filesystem::path& path, std::vector<std::strin
   buffer_offset_ = begin;
   limit_ = end;
   next_line_ = first_line;
-  buffer_.resize(block_size);
+  buffer_.resize(block_bytes);
 }
 
 void csv_reader::limit(std::uint64_t end) {

@@ -241,8 +241,8 @@ TEST_CASE("csv: missing file and directory are io errors", "[csv]") {
   CHECK(msg.find("directory") != std::string::npos);
 }
 
-TEST_CASE("csv: a row longer than the 4 MiB block", "[csv]") {
-  const std::size_t big = (5u << 20) + 123;
+TEST_CASE("csv: a row longer than a block", "[csv]") {
+  const std::size_t big = csv_reader::block_bytes + (1u << 20) + 123;
   std::string long_plain(big, 'X');
   std::string long_quoted(big, 'Y');
   long_quoted[1000] = ',';
@@ -270,10 +270,10 @@ TEST_CASE("csv: a row longer than the 4 MiB block", "[csv]") {
 
 TEST_CASE("csv: the first block boundary at every byte of a quoted CRLF row", "[csv]") {
   // `"x""y<CR><LF>z",""""<CR><LF>` is fields {x"y<CR><LF>z, "}. A filler row puts each byte of it
-  // at offset 4 MiB, where the first block ends.
+  // at the offset where the first block ends.
   const std::string tricky = "\"x\"\"y\r\nz\",\"\"\"\"\r\n";
   const std::string header = "a,b\r\n";
-  const std::size_t block = 1u << 22;
+  const std::size_t block = csv_reader::block_bytes;
   for (std::size_t k = 0; k <= tricky.size(); ++k) {
     INFO("boundary after " << k << " bytes of the tricky row");
     const std::size_t filler = block - k - header.size() - 4;  // "f…f,1\r\n" is filler + 4 bytes

@@ -27,6 +27,9 @@ DOWNLINE_BEGIN_NAMESPACE
  */
 class csv_reader {
  public:
+  /// Bytes read at a time (a longer row grows the buffer).
+  static constexpr std::size_t block_bytes = std::size_t{1} << 20;
+
   /// Opens `path` and reads the header row; an empty file or one without a header is an error.
   explicit csv_reader(const std::filesystem::path& path);
   csv_reader(const csv_reader&) = delete;
