@@ -179,7 +179,6 @@ void ledger_builder::fail(std::size_t line, std::string_view what, std::string_v
   throw input_error(fmt::format("{}: {} '{}'", location(line), what, value));
 }
 
-
 ledger ledger_builder::build() && {
   if (!net_) throw error(errc::usage, "ledger_builder::build() needs a network");
   return std::move(*this).build(*net_);
@@ -192,11 +191,13 @@ ledger ledger_builder::build(const network& net) && {
   std::size_t unknown[2] = {n, n};
   auto resolve = [&](std::size_t begin, std::size_t end, std::size_t& first_unknown) {
     auto ids = ids_.from(begin);
-    net.find_each(begin, end, [&](std::size_t) { return ids.next(); }, [&](std::size_t i, member_index m, std::string_view) {
-      ledger_.member_[i] = m;
-      if (m == none && first_unknown == n) first_unknown = i;
-      return true;
-    });
+    net.find_each(
+        begin, end, [&](std::size_t) { return ids.next(); },
+        [&](std::size_t i, member_index m, std::string_view) {
+          ledger_.member_[i] = m;
+          if (m == none && first_unknown == n) first_unknown = i;
+          return true;
+        });
   };
   ledger_.member_.resize(n);
   if (n >= 100'000) {

@@ -50,11 +50,11 @@ qualification qualify(const plan& rules, const network& net, std::vector<volume_
   // done and have added their GV contributions and best ranks into m's slots, so m is
   // finished in place and then adds its own into its parent's (no walk over children).
   const std::vector<member_index>& parent = net.parents();
+  auto overflow = [&](member_index who) {
+    return overflow_error("the group volume of member '" + std::string(net.id(who)) + "' overflows");
+  };
   for (member_index m = n; m-- > 0;) {
     q.active[m] = q.pv[m] >= rules.active_pv;
-    auto overflow = [&](member_index who) {
-      return overflow_error("the group volume of member '" + std::string(net.id(who)) + "' overflows");
-    };
     if (__builtin_add_overflow(q.gv[m], q.pv[m], &q.gv[m])) throw overflow(m);
     for (std::size_t r = rules.ranks.size(); r-- > 0;) {
       if (meets(m, rules.ranks[r])) {

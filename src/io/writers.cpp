@@ -26,12 +26,18 @@ void write_rows(output_file& out, std::size_t count, Format&& format) {
   out.buffer() += second;
   out.flush_if_large();
 }
+
+/// The result's bonus names as CSV fields, quoted once rather than on every row.
+std::vector<std::string> bonus_fields(const result& r) {
+  std::vector<std::string> fields;
+  for (const auto& name : r.bonus_names) append_csv_field(fields.emplace_back(), name);
+  return fields;
+}
 }  // namespace
 
 void write_payouts(output_file& out, const result& r, const plan& rules) {
   out.buffer() += "member_id,bonus,amount\n";
-  std::vector<std::string> bonuses;  // as CSV fields
-  for (const auto& name : r.bonus_names) append_csv_field(bonuses.emplace_back(), name);
+  const std::vector<std::string> bonuses = bonus_fields(r);
   write_rows(out, r.payouts.size(), [&](std::string& b, std::size_t i) {
     const payout_line& p = r.payouts[i];
     b += r.net->id_at_row(p.row);
@@ -63,8 +69,7 @@ void write_ranks(output_file& out, const result& r, const plan& rules) {
 void write_lines(output_file& out, const result& r, const ledger& sales) {
   out.buffer() += "member_id,bonus,source_member_id,order_id,level,base,rate,amount,detail\n";
   const network& net = *r.net;
-  std::vector<std::string> bonuses;  // as CSV fields
-  for (const auto& name : r.bonus_names) append_csv_field(bonuses.emplace_back(), name);
+  const std::vector<std::string> bonuses = bonus_fields(r);
   write_rows(out, r.lines.size(), [&](std::string& b, std::size_t i) {
     const explanation& e = r.lines[i];
     b += net.id(e.earner);

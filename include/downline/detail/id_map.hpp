@@ -145,12 +145,12 @@ class id_map {
     });
   }
 
-  /// Hints the cache about a coming find with this hash.
+ private:
+  /// Hints the cache about a coming find with this hash (find_each does it for its callers).
   void prefetch(std::uint64_t h) const noexcept {
     if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
   }
 
- private:
   /// Calls f(i, key(i), hash_id(key(i))) for i in [begin, end) while f returns true. key is
   /// called once per i, in increasing order (so it may be a cursor), `ahead` keys early,
   /// when the key is hashed and its slot prefetched; views and hashes wait in a ring.
