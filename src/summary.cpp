@@ -16,13 +16,6 @@ std::string ratio(__int128 numerator, __int128 denominator, int decimals) {
   return format_fixed(scaled, decimals);
 }
 
-// A ratio as a JSON value: a string, or null.
-std::string json_ratio(__int128 numerator, __int128 denominator, int decimals) {
-  return denominator <= 0 ? "null" : fmt::format("\"{}\"", ratio(numerator, denominator, decimals));
-}
-
-std::string json_string(std::string_view s) { return json_value(std::string(s)).dump(); }
-
 // The figures both renderings derive from the summary's exact sums.
 struct derived {
   std::string total_amount;  // rounded half-even to money_decimals
@@ -38,40 +31,42 @@ derived derive(const summary& s) {
 }  // namespace
 
 std::string summary::to_json() const {
-  const int md = money_decimals;
-  auto money = [&](minor_t v) { return fmt::format("\"{}\"", format_fixed(v, md)); };
+  auto money = [&](minor_t v) { return format_fixed(v, money_decimals); };
+  auto share = [&](__int128 numerator, __int128 denominator) {
+    return denominator <= 0 ? json_value(nullptr) : json_value(ratio(numerator, denominator, 4));
+  };
+  auto optional_text = [](const auto& v, auto text) { return v ? json_value(text(*v)) : json_value(nullptr); };
   const derived d = derive(*this);
-  std::string j = "{\n";
-  j += fmt::format("  \"plan\": {},\n", json_string(plan_name));
-  j += fmt::format("  \"currency\": {},\n", json_string(currency));
-  j += fmt::format("  \"period\": {},\n", period ? json_string(period->to_string()) : "null");
-  j += fmt::format("  \"members\": {},\n", members);
-  j += fmt::format("  \"sale_lines\": {},\n", sale_lines);
-  j += fmt::format("  \"total_amount\": \"{}\",\n", d.total_amount);
-  j += fmt::format("  \"total_payout\": {},\n", money(total_payout));
-  j += fmt::format("  \"payout_ratio\": {},\n", json_ratio(d.payout_millionths, total_amount, 4));
-  j += fmt::format("  \"payout_cap\": {},\n", payout_cap ? json_string(format_rate(*payout_cap)) : "null");
-  j += fmt::format("  \"cap_factor\": \"{}\",\n", d.cap_factor);
-  j += fmt::format("  \"capped\": {},\n", money(capped));
-  j += fmt::format("  \"breakage\": {},\n", money(breakage));
-  j += fmt::format("  \"earners\": {},\n", earners);
-  j += fmt::format("  \"active_members\": {},\n", active_members);
-  j += "  \"bonuses\": [";
-  for (std::size_t i = 0; i < bonuses.size(); ++i) {
-    const bonus_summary& b = bonuses[i];
-    j += fmt::format("{}\n    {{\"name\": {}, \"type\": {}, \"total\": {}, \"earners\": {}", i ? "," : "", json_string(b.name),
-                     json_string(b.type), money(b.total), b.earners);
-    for (auto& [k, v] : b.figures) j += fmt::format(", {}: {}", json_string(k), json_string(v));
-    j += "}";
+
+  json_value bonus_list = json_value::array();
+  for (const bonus_summary& b : bonuses) {
+    json_value entry = {{"name", b.name}, {"type", b.type}, {"total", money(b.total)}, {"earners", b.earners}};
+    for (const auto& [key, value] : b.figures) entry[key] = value;
+    bonus_list.push_back(std::move(entry));
   }
-  j += bonuses.empty() ? "],\n" : "\n  ],\n";
-  j += fmt::format("  \"kind_shares\": {{\"retail\": {}, \"personal\": {}, \"fee\": {}}},\n",
-                   json_ratio(kind_amount[0], total_amount, 4), json_ratio(kind_amount[1], total_amount, 4),
-                   json_ratio(kind_amount[2], total_amount, 4));
-  j += fmt::format("  \"earnings\": {{\"zero_share\": {}, \"median\": {}, \"p90\": {}, \"p99\": {}, \"max\": {}}}\n",
-                   json_ratio(zero_earners, members, 4), money(median), money(p90), money(p99), money(max));
-  j += "}\n";
-  return j;
+
+  json_value j;
+  j["plan"] = plan_name;
+  j["currency"] = currency;
+  j["period"] = optional_text(period, [](const period_month& p) { return p.to_string(); });
+  j["members"] = members;
+  j["sale_lines"] = sale_lines;
+  j["total_amount"] = d.total_amount;
+  j["total_payout"] = money(total_payout);
+  j["payout_ratio"] = share(d.payout_millionths, total_amount);
+  j["payout_cap"] = optional_text(payout_cap, [](rate_t r) { return format_rate(r); });
+  j["cap_factor"] = d.cap_factor;
+  j["capped"] = money(capped);
+  j["breakage"] = money(breakage);
+  j["earners"] = earners;
+  j["active_members"] = active_members;
+  j["bonuses"] = std::move(bonus_list);
+  j["kind_shares"] = {{"retail", share(kind_amount[0], total_amount)},
+                      {"personal", share(kind_amount[1], total_amount)},
+                      {"fee", share(kind_amount[2], total_amount)}};
+  j["earnings"] = {{"zero_share", share(zero_earners, members)}, {"median", money(median)}, {"p90", money(p90)},
+                   {"p99", money(p99)}, {"max", money(max)}};
+  return j.dump(2) + "\n";
 }
 
 std::string summary::to_text() const {
