@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "downline/network.hpp"
 
-#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <fmt/format.h>
 
 #include "downline/date.hpp"
@@ -24,8 +23,23 @@ const char* id_problem(std::string_view id) {
   return nullptr;
 }
 
-using children_graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
-                                                          boost::no_property, std::uint32_t, std::uint32_t>;
+/// Each row's sponsored rows, in file order, as compressed sparse rows: the children of row r
+/// are targets[row_starts[r] .. row_starts[r + 1]). A counting sort by sponsor, O(n).
+struct children_lists {
+  std::vector<std::uint32_t> row_starts, targets;
+
+  explicit children_lists(const std::vector<std::uint32_t>& sponsor) : row_starts(sponsor.size() + 2, 0) {
+    const std::size_t n = sponsor.size();
+    for (std::uint32_t s : sponsor)
+      if (s != none) ++row_starts[s + 2];
+    for (std::size_t i = 2; i < n + 2; ++i) row_starts[i] += row_starts[i - 1];
+    targets.resize(row_starts[n + 1]);
+    // row_starts[s + 1] is s's fill cursor: it ends at s's end, which is where s + 1 starts.
+    for (std::uint32_t r = 0; r < n; ++r)
+      if (sponsor[r] != none) targets[row_starts[sponsor[r] + 1]++] = r;
+    row_starts.pop_back();
+  }
+};
 }  // namespace
 
 std::string network::where(member_index m) const {
@@ -127,29 +141,22 @@ network network_builder::build() && {
         });
   };
 
-  // Sponsor rows, and the (sponsor, member) edges of the children graph in file order.
   std::vector<std::uint32_t> sponsor;
   resolve(sponsor_ids_, sponsor, "unknown sponsor_id");
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
-  edges.reserve(n);
-  for (std::uint32_t r = 0; r < n; ++r)
-    if (sponsor[r] != none) edges.emplace_back(sponsor[r], r);
   std::vector<std::uint32_t> placement_row;
   if (has_placement_) resolve(placement_ids_, placement_row, "unknown placement_id");
   sponsor_ids_.clear();
   placement_ids_.clear();
 
-  // Boost's CSR builder keeps each source's edges in input order, so children stay in file order.
-  children_graph children(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
-  std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(edges);
+  const children_lists children(sponsor);
 
   // Preorder numbers (roots in file order, children in file order) without a depth-first
   // walk, whose every step waits for a cache miss. A breadth-first order puts each member's
   // children in one run, after their parent, so parents' positions never decrease along it:
   // subtree sizes (backwards) and preorder numbers (forwards) are then sequential passes.
   // Only the breadth-first pass reads the children lists at random, a few members ahead.
-  const auto& row_starts = children.m_forward.m_rowstart;
-  const auto& targets = children.m_forward.m_column;
+  const auto& row_starts = children.row_starts;
+  const auto& targets = children.targets;
   std::vector<std::uint32_t> order, parent_at;  // by position: the row, its parent's position
   order.reserve(n);
   parent_at.reserve(n);
