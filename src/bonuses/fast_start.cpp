@@ -74,7 +74,7 @@ void fast_start_bonus::evaluate(const period_input& in, bonus_result& out) const
         throw overflow_error("the sales of member '" + std::string(net.id(in.sales.member(line))) + "' overflow");
     }
     detail::sweep_levels(
-        net, rates, [&](member_index m) { return sum[m]; }, [](member_index) { return true; },
+        net, rates, [&](member_index m) { return sum[m]; }, [&](member_index) { return levels; },
         [&](member_index m) { return qualified(m, in.q) ? levels : 0u; }, out.exact);
   }
   out.figures.emplace_back("lines_in_window", std::to_string(counted));

@@ -2,6 +2,8 @@
 #include "downline/detail/levels.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "downline/plan.hpp"
 
@@ -13,10 +15,12 @@ level_rules level_rules::from_config(const config_node& node, const bonus_contex
   config_node rates = node["rates"];
   if (rates.size() == 0) rates.fail("rates must list at least one level", "[]");
   for (std::size_t i = 0; i < rates.size(); ++i) r.rates.push_back(rates.at(i).as_rate());
-  if (auto c = node.get("compression")) {
-    std::string s = c->as_string();
+  std::optional<config_node> compression = node.get("compression");
+  if (compression) {
+    std::string s = compression->as_string();
     if (s == "dynamic") r.dynamic = true;
-    else if (s != "none") c->fail("compression must be none or dynamic");
+    else if (s == "generous") r.dynamic = r.generous = true;
+    else if (s != "none") compression->fail("compression must be none, dynamic or generous");
   }
   if (auto p = node.get("paid_on")) {
     if (!allow_paid_on) p->fail("paid_on does not apply to this bonus type");
@@ -25,29 +29,28 @@ level_rules level_rules::from_config(const config_node& node, const bonus_contex
     else if (s != "all") p->fail("paid_on must be all or active");
   }
   if (auto lbr = node.get("levels_by_rank")) {
-    lbr->for_each_member([&](const std::string& rank_name, const config_node& levels) {
-      rank_index rank = ctx.rules.find_rank(rank_name);
-      if (rank == no_rank) levels.fail("rank is not defined in the plan's ranks", rank_name);
-      r.levels_by_rank.emplace_back(rank, static_cast<std::uint32_t>(levels.as_integer(0, 1'000'000)));
+    r.levels_by_rank = by_rank<std::uint32_t>::read(*lbr, ctx, [](const config_node& levels) {
+      return static_cast<std::uint32_t>(levels.as_integer(0, 1'000'000));
     });
-    std::sort(r.levels_by_rank.begin(), r.levels_by_rank.end());
   }
+  // Generous compression skips uplines by the levels their rank unlocks: it needs the table.
+  if (r.generous && r.levels_by_rank.empty())
+    compression->fail("compression generous needs levels_by_rank (the levels each rank unlocks)");
   return r;
 }
 
 std::uint32_t level_rules::levels_unlocked(rank_index r) const noexcept {
-  if (levels_by_rank.empty()) return static_cast<std::uint32_t>(rates.size());
-  std::uint32_t levels = 0;
-  for (auto [rank, n] : levels_by_rank)
-    if (rank <= r) levels = n;
-  return levels;
+  const auto depth = static_cast<std::uint32_t>(rates.size());
+  if (levels_by_rank.empty()) return depth;
+  const std::uint32_t* levels = levels_by_rank.find(r);
+  return levels ? std::min(*levels, depth) : 0;
 }
 
 level_walker::level_walker(const level_rules& rules, const std::vector<member_index>& parent,
                            std::vector<std::uint8_t> eligible, const qualification& q)
     : rules_(rules), up_(parent), eligible_(std::move(eligible)) {
   const std::size_t n = parent.size();
-  if (rules.dynamic) {
+  if (rules.dynamic && !rules.generous) {
     // Nearest eligible proper ancestor; parents come first, so one forward sweep.
     for (std::size_t m = 0; m < n; ++m) {
       member_index p = parent[m];
@@ -57,6 +60,33 @@ level_walker::level_walker(const level_rules& rules, const std::vector<member_in
   if (rules.levels_by_rank.empty()) return;  // every level unlocked: no per-member limit to read
   unlocked_.resize(n);
   for (std::size_t m = 0; m < n; ++m) unlocked_[m] = rules.levels_unlocked(q.rank[m]);
+  if (rules.generous) build_generous_jumps(parent);
+}
+
+void level_walker::build_generous_jumps(const std::vector<member_index>& parent) {
+  const std::size_t n = parent.size();
+  const auto depth = static_cast<std::uint32_t>(rules_.rates.size());
+  // The distinct positive level counts a rank unlocks; a level k is filled by the nearest
+  // upline unlocking the smallest of them that is ≥ k.
+  std::vector<std::uint32_t> thresholds;
+  for (const auto& entry : rules_.levels_by_rank.entries())
+    if (entry.second > 0) thresholds.push_back(std::min(entry.second, depth));
+  std::sort(thresholds.begin(), thresholds.end());
+  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+  jump_for_level_.assign(depth + 1, -1);
+  for (std::uint32_t k = 1, t = 0; k <= depth; ++k) {
+    while (t < thresholds.size() && thresholds[t] < k) ++t;
+    if (t < thresholds.size()) jump_for_level_[k] = static_cast<std::int32_t>(t);
+  }
+  jumps_.assign(thresholds.size(), std::vector<member_index>(n));
+  for (std::size_t t = 0; t < thresholds.size(); ++t) {
+    std::vector<member_index>& jump = jumps_[t];
+    // Parents come first: one forward sweep.
+    for (std::size_t m = 0; m < n; ++m) {
+      const member_index p = parent[m];
+      jump[m] = (p == none || (eligible_[p] && unlocked_[p] >= thresholds[t])) ? p : jump[p];
+    }
+  }
 }
 
 }  // namespace detail

@@ -60,20 +60,22 @@ void matching_bonus::evaluate(const period_input& in, bonus_result& out) const {
   const std::size_t levels = rates.size();
 
   // Levels (or generations) each member may earn on: 0 when not qualified.
-  std::vector<std::uint32_t> by_rank(in.rules.ranks.size() + 1);
-  for (std::size_t r = 0; r < by_rank.size(); ++r)
-    by_rank[r] = std::min<std::uint32_t>(rules_.levels_unlocked(static_cast<rank_index>(static_cast<int>(r) - 1)),
-                                         static_cast<std::uint32_t>(levels));
+  std::vector<std::uint32_t> levels_of_rank(in.rules.ranks.size() + 1);
+  for (std::size_t r = 0; r < levels_of_rank.size(); ++r)
+    levels_of_rank[r] = rules_.levels_unlocked(static_cast<rank_index>(static_cast<int>(r) - 1));
   auto unlocked = [&](member_index m) -> std::uint32_t {
-    return qualified(m, q) ? by_rank[static_cast<std::size_t>(q.rank[m] + 1)] : 0;
+    return qualified(m, q) ? levels_of_rank[static_cast<std::size_t>(q.rank[m] + 1)] : 0;
   };
-  // One rule covers the three modes: the level (generation) of a downline member d seen
+  // One rule covers the four modes: the level (generation) of a downline member d seen
   // from an earner a is 1 + the members strictly between them that "close" a level: every
   // member (compression none), every qualified member (dynamic: the others are skipped),
-  // or every member of generation_rank (generations).
-  auto closes = [&](member_index m) -> bool {
-    if (generation_rank_ != no_rank) return q.rank[m] >= generation_rank_;
-    return !rules_.dynamic || qualified(m, q);
+  // every member of generation_rank (generations), or, generous, a qualified member whose
+  // rank unlocks the level it would occupy. closes(m): up to which level m closes one.
+  const auto all = static_cast<std::uint32_t>(levels);
+  auto closes = [&](member_index m) -> std::uint32_t {
+    if (generation_rank_ != no_rank) return q.rank[m] >= generation_rank_ ? all : 0;
+    if (rules_.generous) return unlocked(m);  // 0 when not qualified
+    return !rules_.dynamic || qualified(m, q) ? all : 0;
   };
 
   if (in.explain) {
@@ -83,7 +85,7 @@ void matching_bonus::evaluate(const period_input& in, bonus_result& out) const {
     for (member_index m = 0; m < n; ++m) {
       const member_index p = net.parent(m);
       for (std::size_t k = 1; k <= levels; ++k) {
-        const bool stop = p != none && (closes(p) || (unlocked(p) >= k && rates[k - 1] != 0));
+        const bool stop = p != none && (closes(p) >= k || (unlocked(p) >= k && rates[k - 1] != 0));
         jump[m * levels + k - 1] = p == none ? none : stop ? p : jump[p * levels + k - 1];
       }
     }
@@ -96,7 +98,7 @@ void matching_bonus::evaluate(const period_input& in, bonus_result& out) const {
       for (member_index u = jump[d * levels]; u != none; u = jump[u * levels + k - 1]) {
         if (unlocked(u) >= k && rates[k - 1] != 0)
           detail::credit(out, true, u, d, none, static_cast<std::uint32_t>(k), base, rates[k - 1]);
-        if (closes(u) && ++k > levels) break;
+        if (closes(u) >= k && ++k > levels) break;
       }
     }
     return;

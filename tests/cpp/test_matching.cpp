@@ -27,7 +27,7 @@ const char* const roundings[] = {"half_even", "half_up", "down", "up"};
 struct match_plan {
   std::string json;
   std::vector<rate_t> rates;
-  bool dynamic = false;
+  bool dynamic = false, generous = false;
   rank_index generation_rank = no_rank;
   std::vector<std::pair<rank_index, std::uint32_t>> levels_by_rank;  // empty: all levels
 };
@@ -48,12 +48,15 @@ match_plan random_plan(dice& d) {
   } else if (d.chance(50)) {
     p.dynamic = true;
     extra += R"(,"compression":"dynamic")";
+  } else if (d.chance(50)) {
+    p.generous = true;  // needs levels_by_rank, below
+    extra += R"(,"compression":"generous")";
   }
-  if (d.chance(30)) {
+  if (p.generous || d.chance(30)) {
     std::string lbr;
     for (rank_index r = 0; r < 3; ++r) {
-      if (!d.chance(50)) continue;
-      const std::uint32_t levels = d.below(4);
+      if (!d.chance(50) && !(r == 2 && lbr.empty())) continue;  // at least one rank listed
+      const std::uint32_t levels = d.below(5);
       p.levels_by_rank.emplace_back(r, levels);
       lbr += fmt::format(R"({}"{}":{})", lbr.empty() ? "" : ",", names[r], levels);
     }
@@ -92,6 +95,8 @@ std::vector<line_key> oracle_lines(const plan& rules, const network& net, const 
       const bool qualified = match.qualified(u, q);
       if (p.generation_rank == no_rank) {
         if (p.dynamic && !qualified) continue;  // skipped, not a level
+        // Generous: also skipped when its rank does not unlock the level it would fill.
+        if (p.generous && (!qualified || unlocked(u) < level)) continue;
         if (qualified && level <= unlocked(u) && p.rates[level - 1] != 0) out.emplace_back(u, d, level, p.rates[level - 1]);
         ++level;
       } else {
@@ -167,7 +172,7 @@ TEST_CASE("matching: rounded earnings by hand, negative included", "[matching]")
 
 TEST_CASE("matching: equals the brute-force walk on random networks", "[matching][property]") {
   dice d(5551212);
-  std::size_t lines_seen = 0, generation_plans = 0;
+  std::size_t lines_seen = 0, generation_plans = 0, generous_plans = 0;
   for (int iteration = 0; iteration < 400; ++iteration) {
     const std::uint32_t n = 1 + d.below(40);
     const match_plan p = random_plan(d);
@@ -181,6 +186,7 @@ TEST_CASE("matching: equals the brute-force walk on random networks", "[matching
     options.explain = true;
     const result slow = run(rules, net, sales, options);
     generation_plans += p.generation_rank != no_rank;
+    generous_plans += p.generous;
 
     const std::vector<line_key> expected = oracle_lines(rules, net, fast.q, p, fast.rounded[0]);
     const std::int64_t scale = static_cast<std::int64_t>(pow10_i128(6 - rules.money_decimals));
@@ -208,6 +214,7 @@ TEST_CASE("matching: equals the brute-force walk on random networks", "[matching
   }
   CHECK(lines_seen > 1000);
   CHECK(generation_plans > 100);
+  CHECK(generous_plans > 40);
 }
 
 TEST_CASE("matching: generations on a million-deep chain", "[matching][deep]") {

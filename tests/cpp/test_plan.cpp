@@ -144,7 +144,7 @@ TEST_CASE("plan: level options and rates as exact millionths", "[plan]") {
   CHECK(level.rates == std::vector<rate_t>{100'000, 50'000, 125'000, 1'000, 333'333, 1'000'000, 0, 1, 2'900, 43'500, 0});
   CHECK(level.dynamic);
   CHECK(level.paid_on_active);
-  CHECK(level.levels_by_rank == std::vector<std::pair<rank_index, std::uint32_t>>{{0, 2}, {1, 5}});
+  CHECK(level.levels_by_rank.entries() == std::vector<std::pair<rank_index, std::uint32_t>>{{0, 2}, {1, 5}});
   CHECK(level.levels_unlocked(no_rank) == 0);
   CHECK(level.levels_unlocked(0) == 2);
   CHECK(level.levels_unlocked(1) == 5);
@@ -310,7 +310,7 @@ TEST_CASE("plan errors name the JSON path and the value", "[plan]") {
       {with_bonus(R"({"name":"lvl","type":"unilevel","rates":["12.34567%"]})"),
        "p: bonuses[0].rates[0]: rate has too many decimals '12.34567%'"},
       {with_bonus(unilevel(R"("compression":"static")")),
-       "p: bonuses[0].compression: compression must be none or dynamic 'static'"},
+       "p: bonuses[0].compression: compression must be none, dynamic or generous 'static'"},
       {with_bonus(unilevel(R"("paid_on":"some")")), "p: bonuses[0].paid_on: paid_on must be all or active 'some'"},
       {with_bonus(unilevel(R"("base":"points")")), "p: bonuses[0].base: base must be amount or volume 'points'"},
       {with_bonus(unilevel(R"("min_rank":"Boss")")),

@@ -14,6 +14,7 @@
 
 #include "downline/decimal.hpp"
 #include "downline/engine.hpp"
+#include "downline/error.hpp"
 #include "downline/rounding.hpp"
 #include "test_support.hpp"
 
@@ -198,10 +199,11 @@ struct scenario {
   std::vector<std::string> ids;
   std::vector<std::pair<int, std::int64_t>> lines;  // (buyer, amount in cents)
   std::vector<rate_t> rates;
-  bool dynamic = false, paid_on_active = false, require_active = true;
+  bool dynamic = false, generous = false, paid_on_active = false, require_active = true;
   std::int64_t active_pv_cents = 0;
   bool min_rank_bronze = false;
   int bronze_levels = -1;  // levels_by_rank {"Bronze": x} when >= 0
+  int silver_levels = -1;  // and "Silver": y when >= 0 (with Bronze)
   int money_decimals = 2;
   rounding_mode rounding = rounding_mode::half_even;
 };
@@ -243,6 +245,12 @@ scenario random_scenario(std::mt19937& rng, bool everyone_qualified) {
     s.active_pv_cents = static_cast<std::int64_t>(rng() % 15'000);
     s.min_rank_bronze = rng() % 3 == 0;
     s.bronze_levels = rng() % 3 == 0 ? static_cast<int>(rng() % 4) : -1;
+    // Generous compression (needs levels_by_rank) in a third of the cases.
+    if (rng() % 3 == 0) {
+      s.generous = s.dynamic = true;
+      if (s.bronze_levels < 0) s.bronze_levels = static_cast<int>(rng() % 4);
+      s.silver_levels = static_cast<int>(rng() % 7);
+    }
   } else {
     s.dynamic = rng() % 2;  // with everyone qualified, dynamic compresses nothing
   }
@@ -253,13 +261,17 @@ std::string plan_json(const scenario& s) {
   std::string rates;
   for (rate_t r : s.rates) rates += (rates.empty() ? "\"" : ",\"") + format_trimmed(r, 4) + "%\"";
   std::string bonus = fmt::format(R"({{"name":"level","type":"unilevel","rates":[{}],"compression":"{}","paid_on":"{}","require_active":{})",
-                                  rates, s.dynamic ? "dynamic" : "none", s.paid_on_active ? "active" : "all",
+                                  rates, s.generous ? "generous" : s.dynamic ? "dynamic" : "none",
+                                  s.paid_on_active ? "active" : "all",
                                   s.require_active ? "true" : "false");
   if (s.min_rank_bronze) bonus += R"(,"min_rank":"Bronze")";
-  if (s.bronze_levels >= 0) bonus += fmt::format(R"(,"levels_by_rank":{{"Bronze":{}}})", s.bronze_levels);
+  if (s.silver_levels >= 0)
+    bonus += fmt::format(R"(,"levels_by_rank":{{"Silver":{},"Bronze":{}}})", s.silver_levels, s.bronze_levels);
+  else if (s.bronze_levels >= 0)
+    bonus += fmt::format(R"(,"levels_by_rank":{{"Bronze":{}}})", s.bronze_levels);
   bonus += "}";
   return fmt::format(R"({{"name":"p","money_decimals":{},"rounding":"{}","qualification":{{"active_pv":"{}"}},)"
-                     R"("ranks":[{{"name":"Bronze","pv":"80"}}],"bonuses":[{}]}})",
+                     R"("ranks":[{{"name":"Bronze","pv":"80"}},{{"name":"Silver","pv":"160"}}],"bonuses":[{}]}})",
                      s.money_decimals, mode_name(s.rounding), format_fixed(s.active_pv_cents, 2), bonus);
 }
 
@@ -271,8 +283,10 @@ std::vector<exact_t> brute_force(const scenario& s) {
   auto bronze = [&](int m) { return active(m) && pv[static_cast<std::size_t>(m)] >= 8'000; };  // rank requires active
   auto qualified = [&](int m) { return (!s.require_active || active(m)) && (!s.min_rank_bronze || bronze(m)); };
   auto eligible = [&](int m) { return qualified(m) && (!s.paid_on_active || active(m)); };
+  auto silver = [&](int m) { return active(m) && pv[static_cast<std::size_t>(m)] >= 16'000; };
   auto unlocked = [&](int m) -> std::size_t {
     if (s.bronze_levels < 0) return s.rates.size();
+    if (s.silver_levels >= 0 && silver(m)) return static_cast<std::size_t>(s.silver_levels);
     return bronze(m) ? static_cast<std::size_t>(s.bronze_levels) : 0;
   };
   std::vector<exact_t> pay(static_cast<std::size_t>(s.n), 0);
@@ -283,6 +297,8 @@ std::vector<exact_t> brute_force(const scenario& s) {
     for (int u = s.parent[static_cast<std::size_t>(b)]; u >= 0 && level < s.rates.size();
          u = s.parent[static_cast<std::size_t>(u)]) {
       if (s.dynamic && !eligible(u)) continue;  // skipped, not a level
+      // Generous: an upline whose rank does not unlock the level it would fill is skipped too.
+      if (s.generous && unlocked(u) < level + 1) continue;
       ++level;
       if (eligible(u) && level <= unlocked(u)) pay[static_cast<std::size_t>(u)] += base * s.rates[level - 1];
     }
@@ -315,8 +331,10 @@ loaded load(const scenario& s) {
 
 TEST_CASE("unilevel property: the brute-force model of SPEC §5.1 on random forests", "[unilevel]") {
   std::mt19937 rng(5150);
+  int generous_cases = 0;
   for (int iteration = 0; iteration < 300; ++iteration) {
     const scenario s = random_scenario(rng, false);
+    generous_cases += s.generous;
     INFO("iteration " << iteration << " plan " << plan_json(s));
     const loaded in = load(s);
     run_options explain;
@@ -362,6 +380,7 @@ TEST_CASE("unilevel property: the brute-force model of SPEC §5.1 on random fore
     for (const explanation& e : r.lines) REQUIRE(level.qualified(e.earner, r.q));
     for (const payout_line& p : r.payouts) REQUIRE(level.qualified(p.member, r.q));
   }
+  CHECK(generous_cases >= 50);
 }
 
 TEST_CASE("unilevel property: everyone qualified, no compression: Σ_k rate_k × level-k downline base",
@@ -403,4 +422,75 @@ TEST_CASE("unilevel property: everyone qualified, no compression: Σ_k rate_k ×
       REQUIRE(r.rounded[0][m] == round_to_minor(expected, s.money_decimals, s.rounding));
     }
   }
+}
+
+TEST_CASE("unilevel: generous compression skips uplines whose rank does not unlock the level", "[unilevel][generous]") {
+  // R (Gold: 3) ── Z (no rank: 0) ── A (Silver: 2) ── B (Bronze: 1) ── S buys 100.
+  // generous: B L1 10.00; A L2 5.00 (unlocks 2); Z never counts; R L3 2.00.
+  // dynamic: B L1 10.00; A L2 5.00; Z L3 not paid; R is level 4: nothing.
+  const std::string ranks =
+      R"([{"name":"Bronze","pv":"10"},{"name":"Silver","pv":"20"},{"name":"Gold","pv":"30"}])";
+  const std::string by_rank = R"("levels_by_rank":{"Bronze":1,"Silver":2,"Gold":3})";
+  const network net = make_network({{"R", ""}, {"Z", "R"}, {"A", "Z"}, {"B", "A"}, {"S", "B"}});
+  const std::vector<sale> sales{{"R", "30"}, {"Z", "5"}, {"A", "20"}, {"B", "10"}, {"S", "100"}};
+  // Own purchases also pay upward: Z's 5: R L1 0.50 (A and B are below Z). A's 20: R L1 2.00
+  // under generous (Z skipped), R L2 1.00 under dynamic. B's 10: A L1 1.00, R L2 0.50
+  // (generous); A L1 1.00, Z L2 not paid, R L3 0.20 (dynamic).
+  CHECK(run_payouts(unilevel_plan("0", R"("compression":"generous",)" + by_rank, ranks), net, sales) ==
+        payout_map{{{"B", "level"}, "10.00"}, {{"A", "level"}, "6.00"}, {{"R", "level"}, "5.00"}});
+  CHECK(run_payouts(unilevel_plan("0", R"("compression":"dynamic",)" + by_rank, ranks), net, sales) ==
+        payout_map{{{"B", "level"}, "10.00"}, {{"A", "level"}, "6.00"}, {{"R", "level"}, "1.70"}});
+}
+
+TEST_CASE("unilevel: generous walks stay short on a long chain of uplines that unlock nothing",
+          "[unilevel][generous][deep]") {
+  // m0 (Gold) ← m1 ← … ← m199999, nobody but m0 ranked: every line's level 1 is m0, 10% of all.
+  const std::uint32_t n = 200'000;
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::vector<sale> sales;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    rows.emplace_back("m" + std::to_string(i), i ? "m" + std::to_string(i - 1) : "");
+    sales.push_back({rows.back().first, i ? "1" : "50"});
+  }
+  const network net = make_network(rows);
+  const std::string plan = unilevel_plan("0", R"("compression":"generous","levels_by_rank":{"Gold":3})",
+                                         R"([{"name":"Gold","pv":"50"}])");
+  CHECK(run_payouts(plan, net, sales) == payout_map{{{"m0", "level"}, "19999.90"}});  // 10% × 199,999
+}
+
+TEST_CASE("unilevel: compression and by-rank keys are checked with their JSON path", "[unilevel][plan]") {
+  const std::string ranks = R"([{"name":"Gold","pv":"50"}])";
+  auto error = [&](const std::string& extra) {
+    return downline_test::error_of<plan_error>([&] { plan::from_json(unilevel_plan("0", extra, ranks), "plan.json"); });
+  };
+  CHECK_THAT(error(R"("compression":"generous")"),
+             Catch::Contains("bonuses[0].compression:") && Catch::Contains("levels_by_rank") &&
+                 Catch::Contains("'generous'"));
+  CHECK_THAT(error(R"("compression":"wide")"),
+             Catch::Contains("bonuses[0].compression:") && Catch::Contains("generous") && Catch::Contains("'wide'"));
+  CHECK_THAT(error(R"("levels_by_rank":{"Platinum":2})"),
+             Catch::Contains("bonuses[0].levels_by_rank.Platinum:") && Catch::Contains("'Platinum'"));
+  CHECK_THAT(error(R"("levels_by_rank":{"Gold":1.5})"), Catch::Contains("bonuses[0].levels_by_rank.Gold:"));
+  CHECK_THAT(error(R"("levels_by_rank":{})"), Catch::Contains("bonuses[0].levels_by_rank:"));
+  // A by-rank table on a bonus type that has no such key.
+  CHECK_THAT(error(R"("rate_by_rank":{"Gold":"5%"})"),
+             Catch::Contains("bonuses[0].rate_by_rank:") && Catch::Contains("unknown key"));
+  CHECK_THAT(error(R"("shares_by_rank":{"Gold":1})"),
+             Catch::Contains("bonuses[0].shares_by_rank:") && Catch::Contains("unknown key"));
+  CHECK_THAT(downline_test::error_of<plan_error>([&] {
+               plan::from_json(R"({"name":"t","ranks":)" + ranks + R"(,"bonuses":[{"name":"mx","type":"matrix",
+                   "width":2,"depth":2,"rates":["5%"],"compression":"generous"}]})");
+             }),
+             Catch::Contains("bonuses[0].compression:") && Catch::Contains("levels_by_rank"));
+  CHECK_THAT(downline_test::error_of<plan_error>([&] {
+               plan::from_json(R"({"name":"t","ranks":)" + ranks + R"(,"bonuses":[{"name":"l","type":"unilevel",
+                   "rates":["5%"]},{"name":"m","type":"matching","of":"l","rates":["5%"],"generation_rank":"Gold",
+                   "compression":"generous","levels_by_rank":{"Gold":1}}]})");
+             }),
+             Catch::Contains("bonuses[1].compression:") && Catch::Contains("generations"));
+  CHECK_THAT(downline_test::error_of<plan_error>([&] {
+               plan::from_json(R"({"name":"t","ranks":)" + ranks + R"(,"bonuses":[{"name":"p","type":"pool",
+                   "share":"5%","cap_by_rank":{"Gold":"1.00"}}]})");
+             }),
+             Catch::Contains("bonuses[0].cap_by_rank:") && Catch::Contains("unknown key"));
 }

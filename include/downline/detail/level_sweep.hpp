@@ -31,9 +31,12 @@ inline std::uint32_t sponsor_depths(const network& net, std::vector<std::uint32_
  *
  *     Σ over members d below a of rates[k − 1] × value(d), for k = level(d, a) ≤ unlocked(a),
  *
- * where level(d, a) = 1 + the members strictly between d and a for which closes(m) holds
- * (every member: physical levels; qualified members: dynamic compression; members of a
- * rank: generations). value(m) is a base in millionths, unlocked(m) ≤ rates.size().
+ * where level(d, a) = 1 + the members m strictly between d and a that count as a level:
+ * m counts for d when the level it would occupy (1 + the members counted so far) is at most
+ * closes(m). closes(m) is rates.size() or 0 for a member that always or never counts (every
+ * member: physical levels; qualified members: dynamic compression; members of a rank:
+ * generations), and the levels m's rank unlocks under generous compression.
+ * value(m) is a base in millionths; unlocked(m), closes(m) ≤ rates.size().
  *
  * One reverse sweep of the preorder. Between a member's children and the member itself only
  * its own subtree is visited, so one accumulator per depth is enough: the one at depth d + 1
@@ -42,7 +45,7 @@ inline std::uint32_t sponsor_depths(const network& net, std::vector<std::uint32_
  *
  *     std::vector<exact_t> pay(net.size(), 0);
  *     sweep_levels(net, {100'000, 50'000}, [&](member_index m) { return sales_of[m]; },
- *                  [](member_index) { return true; }, [](member_index) { return 2u; }, pay);
+ *                  [](member_index) { return 2u; }, [](member_index) { return 2u; }, pay);
  */
 template <class Value, class Closes, class Unlocked>
 void sweep_levels(const network& net, const std::vector<rate_t>& rates, Value&& value, Closes&& closes,
@@ -60,15 +63,12 @@ void sweep_levels(const network& net, const std::vector<rate_t>& rates, Value&& 
     exact_t pay = 0;
     for (std::size_t h = 0; h < earns; ++h) pay += static_cast<exact_t>(rates[h]) * below[h];
     out[m] += pay;
-    const __int128 own = value(m);
-    if (closes(m)) {
-      // Everything below moves one level further away; the deepest level drops out.
-      up[0] += own;
-      for (std::size_t h = 1; h < levels; ++h) up[h] += below[h - 1];
-    } else {
-      up[0] += own + below[0];
-      for (std::size_t h = 1; h < levels; ++h) up[h] += below[h];
-    }
+    // m occupies level h + 1 for what is at index h below it: the indices m closes move one
+    // level further away (the deepest drops out), the others pass through.
+    const std::size_t closed = std::min<std::size_t>(closes(m), levels);
+    up[0] += value(m);
+    for (std::size_t h = 0; h < closed && h + 1 < levels; ++h) up[h + 1] += below[h];
+    for (std::size_t h = closed; h < levels; ++h) up[h] += below[h];
     std::fill(below, below + levels, 0);
   }
 }
