@@ -69,7 +69,7 @@ std::string describe(const binary_legs& l, bool cycles) {
 
 std::shared_ptr<bonus> binary_bonus::from_config(const config_node& node, const bonus_context& ctx) {
   node.allow_keys({DOWNLINE_COMMON_BONUS_KEYS, "base", "placement", "rate", "cycle", "cap", "max_carry",
-                   "flush_inactive", "require_sponsored"});
+                   "flush_inactive", "require_sponsored", "rate_by_rank", "pay_by_rank", "cap_by_rank"});
   auto b = std::make_shared<binary_bonus>();
   b->on_volume_ = read_base_is_volume(node);
   const int md = ctx.rules.money_decimals;
@@ -104,7 +104,18 @@ std::shared_ptr<bonus> binary_bonus::from_config(const config_node& node, const 
   } else {
     node.fail("a binary bonus needs \"rate\" or \"cycle\"", node["name"].as_string());
   }
+  // By-rank tables: each belongs to one pairing (a rate table on a cycle bonus is an error).
+  auto money = [md](const config_node& v) { return read_money(v, md); };
+  if (auto t = node.get("rate_by_rank")) {
+    if (!rate) t->fail("rate_by_rank needs rate pairing (\"rate\"); this bonus pairs by cycle: use pay_by_rank", "rate_by_rank");
+    b->rate_by_rank_ = detail::by_rank<rate_t>::read(*t, ctx, [](const config_node& v) { return v.as_rate(); });
+  }
+  if (auto t = node.get("pay_by_rank")) {
+    if (!cycle) t->fail("pay_by_rank needs cycle pairing (\"cycle\"); this bonus pairs by rate: use rate_by_rank", "pay_by_rank");
+    b->pay_by_rank_ = detail::by_rank<amount_t>::read(*t, ctx, money);
+  }
   if (auto v = node.get("cap")) b->cap_ = read_money(*v, md);
+  if (auto t = node.get("cap_by_rank")) b->cap_by_rank_ = detail::by_rank<amount_t>::read(*t, ctx, money);
   if (auto v = node.get("max_carry")) {
     b->max_carry_ = read_base_volume(*v);
     if (*b->max_carry_ < 0) v->fail("max_carry must not be negative");
@@ -115,7 +126,7 @@ std::shared_ptr<bonus> binary_bonus::from_config(const config_node& node, const 
   return b;
 }
 
-const char* binary_bonus::pair(binary_legs& l, bool qualified) const {
+const char* binary_bonus::pair(binary_legs& l, bool qualified, rank_index rank) const {
   base_t total[2];
   for (int s = 0; s < 2; ++s) {
     l.matched[s] = l.flushed[s] = 0;
@@ -128,17 +139,17 @@ const char* binary_bonus::pair(binary_legs& l, bool qualified) const {
     if (rate_) {
       const base_t matched = std::min(total[0], total[1]);
       l.matched[0] = l.matched[1] = matched;
-      l.pay = static_cast<exact_t>(*rate_) * matched;
+      l.pay = static_cast<exact_t>(rate_for(rank)) * matched;
     } else {
       l.cycles = std::min(total[0] / cycle_size_[0], total[1] / cycle_size_[1]);
       for (int s = 0; s < 2; ++s) l.matched[s] = l.cycles * cycle_size_[s];  // ≤ total: no overflow
       amount_t money = 0;
-      if (__builtin_mul_overflow(l.cycles, cycle_pay_, &money)) return "binary cycle pay";
+      if (__builtin_mul_overflow(l.cycles, pay_for(rank), &money)) return "binary cycle pay";
       l.pay = static_cast<exact_t>(money) * rate_one;
     }
     // The matched volume is consumed in full even when the cap cuts the pay.
-    if (cap_) {
-      const exact_t cap = static_cast<exact_t>(*cap_) * rate_one;
+    if (const amount_t* cap_money = cap_for(rank)) {
+      const exact_t cap = static_cast<exact_t>(*cap_money) * rate_one;
       if (l.pay > cap) {
         l.capped = l.pay - cap;
         l.pay = cap;
@@ -158,6 +169,27 @@ const char* binary_bonus::pair(binary_legs& l, bool qualified) const {
     }
   }
   return nullptr;
+}
+
+std::string binary_bonus::describe_by_rank(rank_index r, const plan& rules) const {
+  std::string s;
+  const std::string paid_as = r == no_rank ? std::string("none") : std::string(rules.rank_name(r));
+  // "(rate_by_rank Gold, paid-as rank Diamond)" or "(rate: paid-as rank none is below rate_by_rank)"
+  auto why = [&](const auto& table, const char* table_name, const char* plain) {
+    const rank_index listed = table.listed_rank(r);
+    if (listed != no_rank)
+      return fmt::format(" ({} {}, paid-as rank {})", table_name, rules.rank_name(listed), paid_as);
+    return fmt::format(" ({}: paid-as rank {} is below {})", plain, paid_as, table_name);
+  };
+  const auto minor_per_millionth = static_cast<std::int64_t>(pow10_i128(amount_decimals - rules.money_decimals));
+  auto money_text = [&](amount_t v) { return format_fixed(v / minor_per_millionth, rules.money_decimals); };
+  if (!rate_by_rank_.empty()) s += " rate=" + format_rate(rate_for(r)) + why(rate_by_rank_, "rate_by_rank", "rate");
+  if (!pay_by_rank_.empty()) s += " pay=" + money_text(pay_for(r)) + why(pay_by_rank_, "pay_by_rank", "cycle.pay");
+  if (!cap_by_rank_.empty()) {
+    const amount_t* cap = cap_for(r);
+    s += " cap=" + (cap ? money_text(*cap) : std::string("none")) + why(cap_by_rank_, "cap_by_rank", "cap");
+  }
+  return s;
 }
 
 void binary_bonus::prepare(const network& net) const {
@@ -235,7 +267,8 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
       const bool ok = qualified(m, in.q) &&
                       (require_sponsored_ == 0 ||
                        (sponsored[m][0] >= require_sponsored_ && sponsored[m][1] >= require_sponsored_));
-      if (const char* what = pair(l, ok))
+      const rank_index rank = in.q.rank[m];
+      if (const char* what = pair(l, ok, rank))
         throw overflow_error(fmt::format("the {} of member '{}' overflows", what, net.id(m)));
       out.exact[m] = l.pay;
       out.carry_out.left[m] = l.carry_out[0] / carry_unit;
@@ -248,10 +281,10 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
       h.cycles += l.cycles;
       if (in.explain && (l.pay != 0 || l.matched[0] != 0)) {
         // One line per paying member: the matched volume at the rate, or the cycles' money at 100%.
-        const base_t base = rate_ ? l.matched[0] : l.cycles * cycle_pay_;  // cycles × pay fitted in pair()
-        h.lines.push_back({m, none, none, 0, base, rate_ ? *rate_ : rate_one, l.pay, 0,
+        const base_t base = rate_ ? l.matched[0] : l.cycles * pay_for(rank);  // cycles × pay fitted in pair()
+        h.lines.push_back({m, none, none, 0, base, rate_ ? rate_for(rank) : rate_one, l.pay, 0,
                            static_cast<std::uint32_t>(h.details.size())});
-        h.details.push_back(describe(l, !rate_));
+        h.details.push_back(describe(l, !rate_) + describe_by_rank(rank, in.rules));
       }
     }
   });

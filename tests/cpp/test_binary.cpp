@@ -216,6 +216,92 @@ TEST_CASE("binary plan keys are checked with their JSON path", "[binary][plan]")
 
 namespace {
 
+const std::string three_ranks =
+    R"("ranks": [{"name": "Bronze", "pv": "100"}, {"name": "Silver", "pv": "200"}, {"name": "Gold", "pv": "300"}], )";
+
+binary_legs paired_as(const plan& p, rank_index rank, base_t vol_l, base_t vol_r) {
+  binary_legs l;
+  l.volume[0] = vol_l;
+  l.volume[1] = vol_r;
+  REQUIRE(binary_of(p).pair(l, true, rank) == nullptr);
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("rate_by_rank and cap_by_rank: the highest listed rank at or below the paid-as rank, else the plain key",
+          "[binary][by_rank]") {
+  // netready-style 2 / 4 / 6 % of the weak leg; cap 10.00, Gold 80.00.
+  const plan p = binary_plan(R"("rate": "2%", "rate_by_rank": {"Gold": "6%", "Silver": "4%"},
+                                "cap": "10.00", "cap_by_rank": {"Gold": "80.00"})",
+                             three_ranks);
+  const rank_index bronze = 0, silver = 1, gold = 2;
+  // Weak leg 1000 points.
+  CHECK(paired_as(p, no_rank, pts(1000), pts(1500)).pay == money(10));  // 2% = 20.00, capped at 10.00
+  CHECK(paired_as(p, no_rank, pts(1000), pts(1500)).capped == money(10));
+  CHECK(paired_as(p, bronze, pts(400), pts(1500)).pay == money(8));      // below Silver: 2% of 400
+  CHECK(paired_as(p, silver, pts(200), pts(1500)).pay == money(8));      // 4% of 200
+  CHECK(paired_as(p, gold, pts(1000), pts(1500)).pay == money(60));      // 6% of 1000, under 80.00
+  const binary_legs capped = paired_as(p, gold, pts(1500), pts(1500));   // 90.00 → 80.00
+  CHECK(capped.pay == money(80));
+  CHECK(capped.matched[0] == pts(1500));  // consumed in full
+}
+
+TEST_CASE("pay_by_rank per cycle; cap_by_rank without a plain cap leaves lower ranks uncapped", "[binary][by_rank]") {
+  // HB Naturals-style $8 / $16 / $24 per cycle of 100 : 100.
+  const plan p = binary_plan(R"("cycle": {"left": "100", "right": "100", "pay": "8.00"},
+                                "pay_by_rank": {"Silver": "16.00", "Gold": "24.00"},
+                                "cap_by_rank": {"Silver": "40.00"})",
+                             three_ranks);
+  CHECK(paired_as(p, no_rank, pts(1000), pts(1000)).pay == money(80));  // 10 × 8.00, uncapped
+  CHECK(paired_as(p, 0, pts(1000), pts(1000)).pay == money(80));        // Bronze: below every listed rank
+  CHECK(paired_as(p, 1, pts(200), pts(300)).pay == money(32));          // 2 × 16.00
+  CHECK(paired_as(p, 1, pts(1000), pts(1000)).pay == money(40));        // 160.00 capped at Silver's 40.00
+  CHECK(paired_as(p, 2, pts(1000), pts(1000)).pay == money(40));        // Gold: 240.00, Silver's cap applies
+}
+
+TEST_CASE("by-rank tables explain which value applied, and why, in lines.csv detail", "[binary][by_rank]") {
+  const auto dir = std::filesystem::path(DOWNLINE_TEST_DATA) / "golden" / "43_binary_rate_pay_cap_by_rank";
+  const network net = network::from_csv(dir / "network.csv");
+  run_options options;
+  options.explain = true;
+  const result r = run(plan::from_file(dir / "plan.json"), net, ledger::from_csv(dir / "sales.csv", net), options);
+  std::map<std::string, std::string> detail;  // "member bonus" → detail
+  for (const explanation& e : r.lines)
+    detail[std::string(net.id(e.earner)) + " " + r.bonus_names[e.bonus]] = r.details[e.detail];
+  CHECK_THAT(detail["R weak_leg"], Catch::EndsWith(" rate=6% (rate_by_rank Gold, paid-as rank Gold)"
+                                                   " cap=80.00 (cap_by_rank Gold, paid-as rank Gold)"));
+  CHECK_THAT(detail["A weak_leg"], Catch::EndsWith(" rate=4% (rate_by_rank Silver, paid-as rank Silver)"
+                                                   " cap=10.00 (cap: paid-as rank Silver is below cap_by_rank)"));
+  CHECK_THAT(detail["B weak_leg"], Catch::EndsWith(" rate=2% (rate: paid-as rank none is below rate_by_rank)"
+                                                   " cap=10.00 (cap: paid-as rank none is below cap_by_rank)"));
+  CHECK_THAT(detail["R cycles"], Catch::EndsWith(" pay=24.00 (pay_by_rank Gold, paid-as rank Gold)"
+                                                 " cap=300.00 (cap_by_rank Gold, paid-as rank Gold)"));
+  CHECK_THAT(detail["B cycles"], Catch::EndsWith(" pay=8.00 (cycle.pay: paid-as rank none is below pay_by_rank)"
+                                                 " cap=none (cap: paid-as rank none is below cap_by_rank)"));
+  CHECK_THAT(detail["B cycles"], Catch::Contains("cycles=4 capped=0 "));
+}
+
+TEST_CASE("by-rank table errors name the JSON path", "[binary][by_rank][plan]") {
+  auto fails = [](const std::string& keys, const std::string& path, const std::string& value) {
+    INFO(keys);
+    const std::string m = error_of<plan_error>([&] { binary_plan(keys, three_ranks); });
+    CHECK_THAT(m, Catch::Contains(path + ":") && Catch::Contains("'" + value + "'"));
+  };
+  // A table for the other pairing.
+  fails(R"("cycle": {"left": "1", "right": "1", "pay": "1"}, "rate_by_rank": {"Gold": "5%"})", "bonuses[0].rate_by_rank",
+        "rate_by_rank");
+  fails(R"("rate": "10%", "pay_by_rank": {"Gold": "5.00"})", "bonuses[0].pay_by_rank", "pay_by_rank");
+  // A rank the plan does not define; a bad value; an empty table.
+  fails(R"("rate": "10%", "rate_by_rank": {"Platinum": "12%"})", "bonuses[0].rate_by_rank.Platinum", "Platinum");
+  fails(R"("rate": "10%", "rate_by_rank": {"Gold": "120%"})", "bonuses[0].rate_by_rank.Gold", "120%");
+  fails(R"("rate": "10%", "cap_by_rank": {"Gold": "1.005"})", "bonuses[0].cap_by_rank.Gold", "1.005");
+  fails(R"("rate": "10%", "cap_by_rank": {"Gold": "-5"})", "bonuses[0].cap_by_rank.Gold", "-5");
+  fails(R"("rate": "10%", "cap_by_rank": {})", "bonuses[0].cap_by_rank", "{}");
+}
+
+namespace {
+
 // A small binary tree (bfs): A on top; B, C its legs; D, E below B; F below C.
 //          A
 //        /   \

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "downline/bonus.hpp"
+#include "downline/detail/by_rank.hpp"
 #include "downline/placement.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -37,6 +39,11 @@ struct binary_legs {
  *       "cycle": { "left": "450", "right": "900", "pay": "40.00" }, "cap": "500.00",
  *       "max_carry": "10000", "require_sponsored": 1 }
  *
+ * By the earner's paid-as rank (the entry of the highest listed rank at or below it, else
+ * the plain key): `rate_by_rank` (with `rate`), `pay_by_rank` (with `cycle`), `cap_by_rank`
+ * (without `cap`, a member below every listed rank is uncapped). Explanation lines then say
+ * in `detail` which value applied and the rank it came from.
+ *
  * Complexity: placement (see placement_tree) plus O(members + lines); memory O(members).
  */
 class binary_bonus : public bonus {
@@ -48,10 +55,11 @@ class binary_bonus : public bonus {
   /// The placement tree this bonus pays over.
   void prepare(const network& net) const override;
   placement_options placement() const noexcept { return {true, 2, rule_}; }
-  /// Pairs one member's legs (carry_in and volume filled in); `qualified` as SPEC §5.2 says.
+  /// Pairs one member's legs (carry_in and volume filled in); `qualified` as SPEC §5.2 says,
+  /// `rank` the member's paid-as rank (for the by-rank tables).
   /// Returns nullptr, or what left the fixed-point range ("binary leg volume", ...) for the
   /// caller's message (the member's id is looked up only then: a cache miss per member).
-  [[nodiscard]] const char* pair(binary_legs& legs, bool qualified) const;
+  [[nodiscard]] const char* pair(binary_legs& legs, bool qualified, rank_index rank = no_rank) const;
 
  private:
   bool on_volume_ = false;
@@ -60,9 +68,28 @@ class binary_bonus : public bonus {
   base_t cycle_size_[2] = {0, 0};            ///< cycle pairing: left, right
   amount_t cycle_pay_ = 0;                   ///< cycle pairing: money per cycle (millionths)
   std::optional<amount_t> cap_;              ///< money per member per period (millionths)
+  detail::by_rank<rate_t> rate_by_rank_;     ///< rate pairing: the rate by paid-as rank
+  detail::by_rank<amount_t> pay_by_rank_;    ///< cycle pairing: money per cycle by paid-as rank
+  detail::by_rank<amount_t> cap_by_rank_;    ///< the cap by paid-as rank
   std::optional<base_t> max_carry_;          ///< per side
   bool flush_inactive_ = false;
   std::uint32_t require_sponsored_ = 0;
+
+  /// The rate, cycle pay and cap (nullptr: uncapped) for a member of paid-as rank r.
+  rate_t rate_for(rank_index r) const noexcept {
+    const rate_t* by = rate_by_rank_.find(r);
+    return by ? *by : rate_.value_or(0);
+  }
+  amount_t pay_for(rank_index r) const noexcept {
+    const amount_t* by = pay_by_rank_.find(r);
+    return by ? *by : cycle_pay_;
+  }
+  const amount_t* cap_for(rank_index r) const noexcept {
+    const amount_t* by = cap_by_rank_.find(r);
+    return by ? by : cap_ ? &*cap_ : nullptr;
+  }
+  /// lines.csv `detail`: the by-rank values that applied to a member of paid-as rank r.
+  std::string describe_by_rank(rank_index r, const plan& rules) const;
 };
 
 DOWNLINE_END_NAMESPACE
