@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,49 @@ TEST_CASE("pool: nobody qualified → everything is breakage", "[pool]") {
   CHECK(r.totals.breakage == minor("5.00", 2));
 }
 
+TEST_CASE("pool: split by shares, the share value truncated first (golden 44, MMLM's $100,000 over 17 shares)",
+          "[pool][shares]") {
+  const auto dir = std::filesystem::path(DOWNLINE_TEST_DATA) / "golden" / "44_pool_shares_mmlm";
+  check_golden_case("44_pool_shares_mmlm");
+  const network net = network::from_csv(dir / "network.csv");
+  run_options options;
+  options.explain = true;
+  const result r = run(plan::from_file(dir / "plan.json"), net, ledger::from_csv(dir / "sales.csv", net), options);
+  CHECK(r.totals.breakage == 6);  // 100,000 − 17 × 5,882
+  const auto& figures = r.totals.bonuses[0].figures;
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"pool", "100000"}, {"sharers", "9"}, {"breakage", "6"}, {"shares", "17"}, {"share_value", "5882"}})
+    CHECK(std::find(figures.begin(), figures.end(), std::make_pair(key, value)) != figures.end());
+  // C1 is Crown, above every listed rank: it holds Diamond's 3 shares, and the line says so.
+  bool seen = false;
+  for (const explanation& e : r.lines) {
+    if (net.id(e.earner) != "C1") continue;
+    seen = true;
+    CHECK(r.details[e.detail] == "shares=3 (shares_by_rank Diamond, paid-as rank Crown) share_value=5882");
+  }
+  CHECK(seen);
+}
+
+TEST_CASE("pool: shares held only by qualified members; no shares → the whole pool is breakage", "[pool][shares]") {
+  // Total 1000.00, 10% → pool 100.00. A Gold and active; B Gold (the rank needs PV 30, not
+  // activity) but inactive (PV 30 < 50); C no rank.
+  const network net = make_network({{"A", "", ""}, {"B", "A", ""}, {"C", "A", ""}});
+  const ledger sales = make_ledger(net, {{"A", "950", "", ""}, {"B", "30", "", ""}, {"C", "20", "", ""}});
+  const std::string ranks = R"("qualification":{"active_pv":"50"},"ranks":[{"name":"Gold","pv":"30","active":false}],)";
+  const plan rules = plan::from_json(R"({"name":"t",)" + ranks + R"("bonuses":[{"name":"pool","type":"pool","share":"10%",
+      "split":"shares","shares_by_rank":{"Gold":3}}]})");
+  const result r = run(rules, net, sales);
+  // B (Gold, inactive) is not qualified: A alone holds 3 shares; 100.00 / 3 = 33.33 a share.
+  CHECK(paid(r, "A", "pool") == minor("99.99", 2));
+  CHECK(paid(r, "B", "pool") == 0);
+  CHECK(r.totals.breakage == minor("0.01", 2));
+  const plan nobody = plan::from_json(R"({"name":"t",)" + ranks + R"("bonuses":[{"name":"pool","type":"pool","share":"10%",
+      "split":"shares","shares_by_rank":{"Gold":0}}]})");
+  const result none_held = run(nobody, net, sales);
+  CHECK(none_held.payouts.empty());
+  CHECK(none_held.totals.breakage == minor("100.00", 2));
+}
+
 TEST_CASE("pool: plan errors", "[pool]") {
   auto plan_error_of = [](const std::string& bonus) {
     try {
@@ -100,6 +144,34 @@ TEST_CASE("pool: plan errors", "[pool]") {
              Catch::Contains("bonuses[0].share") && Catch::Contains("'101%'"));
   CHECK_THAT(plan_error_of(R"({"name":"p","type":"pool","share":"1%","split":"rank"})"),
              Catch::Contains("bonuses[0].split") && Catch::Contains("'rank'"));
+}
+
+TEST_CASE("pool: shares_by_rank errors name the JSON path", "[pool][shares]") {
+  auto plan_error_of = [](const std::string& keys) {
+    try {
+      plan::from_json(R"({"name":"t","ranks":[{"name":"Gold","pv":"1"}],"bonuses":[{"name":"p","type":"pool","share":"1%",)" +
+                          keys + "}]}",
+                      "plan.json");
+    } catch (const plan_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(plan_error_of(R"("split":"shares","shares_by_rank":{"Gold":2})") == "no error");
+  CHECK_THAT(plan_error_of(R"("split":"shares")"), Catch::Contains("bonuses[0].split:") && Catch::Contains("shares_by_rank"));
+  CHECK_THAT(plan_error_of(R"("split":"gv","shares_by_rank":{"Gold":2})"),
+             Catch::Contains("bonuses[0].shares_by_rank:") && Catch::Contains("split"));
+  CHECK_THAT(plan_error_of(R"("shares_by_rank":{"Gold":2})"), Catch::Contains("bonuses[0].shares_by_rank:"));
+  // A share count is a whole number.
+  CHECK_THAT(plan_error_of(R"("split":"shares","shares_by_rank":{"Gold":1.5})"),
+             Catch::Contains("bonuses[0].shares_by_rank.Gold:") && Catch::Contains("'1.5'"));
+  CHECK_THAT(plan_error_of(R"("split":"shares","shares_by_rank":{"Gold":"2"})"),
+             Catch::Contains("bonuses[0].shares_by_rank.Gold:") && Catch::Contains("whole number"));
+  CHECK_THAT(plan_error_of(R"("split":"shares","shares_by_rank":{"Gold":-1})"),
+             Catch::Contains("bonuses[0].shares_by_rank.Gold:") && Catch::Contains("'-1'"));
+  CHECK_THAT(plan_error_of(R"("split":"shares","shares_by_rank":{"Zed":1})"),
+             Catch::Contains("bonuses[0].shares_by_rank.Zed:") && Catch::Contains("not defined") &&
+                 Catch::Contains("'Zed'"));
 }
 
 TEST_CASE("pool: payouts plus breakage equal the pool on random networks", "[pool][property]") {
