@@ -26,6 +26,7 @@ extern const char* const plan_stairstep_breakaway;
 extern const char* const plan_unilevel_matching;
 extern const char* const plan_hybrid_binary_unilevel_matching;
 extern const char* const plan_binary;
+extern const char* const plan_hybrid_rank_tiered;
 }  // namespace embedded
 
 /// examples/plans/<name>.json, for `downline demo --plan <name>` (on the demo network).
@@ -39,6 +40,7 @@ constexpr example_plan example_plans[] = {
     {"unilevel_matching", &embedded::plan_unilevel_matching},
     {"hybrid_binary_unilevel_matching", &embedded::plan_hybrid_binary_unilevel_matching},
     {"binary", &embedded::plan_binary},
+    {"hybrid_rank_tiered", &embedded::plan_hybrid_rank_tiered},
 };
 
 namespace {

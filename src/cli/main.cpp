@@ -25,8 +25,8 @@ const char* usage =
     "  generate  --members N [--sales-per-member K] [--seed S]\n"
     "            [--placement binary|matrix] [--period YYYY-MM] --out DIR\n"
     "  demo      [--plan unilevel|binary|stairstep_breakaway|unilevel_matching|\n"
-    "            hybrid_binary_unilevel_matching] runs a shipped example and prints\n"
-    "            commission statements\n"
+    "            hybrid_binary_unilevel_matching|hybrid_rank_tiered] runs a shipped\n"
+    "            example and prints commission statements\n"
     "  version\n";
 }
 

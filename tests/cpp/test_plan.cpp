@@ -403,3 +403,15 @@ TEST_CASE("plan::from_file", "[plan]") {
     CHECK(std::string(e.what()) == path.string() + ": cannot open the plan file");
   }
 }
+
+TEST_CASE("plan: every example plan in examples/plans loads", "[plan][examples]") {
+  const fs::path dir = fs::path(DOWNLINE_TEST_DATA) / ".." / ".." / "examples" / "plans";
+  std::size_t plans = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    INFO(entry.path().string());
+    CHECK_FALSE(plan::from_file(entry.path()).bonuses.empty());
+    ++plans;
+  }
+  CHECK(plans >= 6);
+}
