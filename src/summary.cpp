@@ -5,6 +5,7 @@
 #include "downline/decimal.hpp"
 #include "downline/result.hpp"
 #include "downline/rounding.hpp"
+#include "downline/summary_json.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 
@@ -30,44 +31,46 @@ derived derive(const summary& s) {
 }
 }  // namespace
 
-std::string summary::to_json() const {
-  auto money = [&](minor_t v) { return format_fixed(v, money_decimals); };
+json_value summary_json(const summary& s) {
+  auto money = [&](minor_t v) { return format_fixed(v, s.money_decimals); };
   auto share = [&](__int128 numerator, __int128 denominator) {
     return denominator <= 0 ? json_value(nullptr) : json_value(ratio(numerator, denominator, 4));
   };
   auto optional_text = [](const auto& v, auto text) { return v ? json_value(text(*v)) : json_value(nullptr); };
-  const derived d = derive(*this);
+  const derived d = derive(s);
 
   json_value bonus_list = json_value::array();
-  for (const bonus_summary& b : bonuses) {
+  for (const bonus_summary& b : s.bonuses) {
     json_value entry = {{"name", b.name}, {"type", b.type}, {"total", money(b.total)}, {"earners", b.earners}};
     for (const auto& [key, value] : b.figures) entry[key] = value;
     bonus_list.push_back(std::move(entry));
   }
 
   json_value j;
-  j["plan"] = plan_name;
-  j["currency"] = currency;
-  j["period"] = optional_text(period, [](const period_month& p) { return p.to_string(); });
-  j["members"] = members;
-  j["sale_lines"] = sale_lines;
+  j["plan"] = s.plan_name;
+  j["currency"] = s.currency;
+  j["period"] = optional_text(s.period, [](const period_month& p) { return p.to_string(); });
+  j["members"] = s.members;
+  j["sale_lines"] = s.sale_lines;
   j["total_amount"] = d.total_amount;
-  j["total_payout"] = money(total_payout);
-  j["payout_ratio"] = share(d.payout_millionths, total_amount);
-  j["payout_cap"] = optional_text(payout_cap, [](rate_t r) { return format_rate(r); });
+  j["total_payout"] = money(s.total_payout);
+  j["payout_ratio"] = share(d.payout_millionths, s.total_amount);
+  j["payout_cap"] = optional_text(s.payout_cap, [](rate_t r) { return format_rate(r); });
   j["cap_factor"] = d.cap_factor;
-  j["capped"] = money(capped);
-  j["breakage"] = money(breakage);
-  j["earners"] = earners;
-  j["active_members"] = active_members;
+  j["capped"] = money(s.capped);
+  j["breakage"] = money(s.breakage);
+  j["earners"] = s.earners;
+  j["active_members"] = s.active_members;
   j["bonuses"] = std::move(bonus_list);
-  j["kind_shares"] = {{"retail", share(kind_amount[0], total_amount)},
-                      {"personal", share(kind_amount[1], total_amount)},
-                      {"fee", share(kind_amount[2], total_amount)}};
-  j["earnings"] = {{"zero_share", share(zero_earners, members)}, {"median", money(median)}, {"p90", money(p90)},
-                   {"p99", money(p99)}, {"max", money(max)}};
-  return j.dump(2) + "\n";
+  j["kind_shares"] = {{"retail", share(s.kind_amount[0], s.total_amount)},
+                      {"personal", share(s.kind_amount[1], s.total_amount)},
+                      {"fee", share(s.kind_amount[2], s.total_amount)}};
+  j["earnings"] = {{"zero_share", share(s.zero_earners, s.members)}, {"median", money(s.median)}, {"p90", money(s.p90)},
+                   {"p99", money(s.p99)}, {"max", money(s.max)}};
+  return j;
 }
+
+std::string summary::to_json() const { return summary_json(*this).dump(2) + "\n"; }
 
 std::string summary::to_text() const {
   const int md = money_decimals;

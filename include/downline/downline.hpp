@@ -4,6 +4,7 @@
 
 #include "downline/base.hpp"
 #include "downline/bonus.hpp"
+#include "downline/compare.hpp"
 #include "downline/config.hpp"
 #include "downline/date.hpp"
 #include "downline/decimal.hpp"
@@ -18,4 +19,5 @@
 #include "downline/ranks.hpp"
 #include "downline/result.hpp"
 #include "downline/rounding.hpp"
+#include "downline/summary_json.hpp"
 #include "downline/types.hpp"

@@ -16,10 +16,12 @@ struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Options of one subcommand: `--name value` pairs and `--switch` flags, each at most once.
+/// Options of one subcommand: `--name value` pairs and `--switch` flags, each at most once
+/// unless named `repeatable` (then all() gives every value, in order).
 class args {
  public:
-  args(int argc, char** argv, int first, const std::set<std::string>& valued, const std::set<std::string>& switches) {
+  args(int argc, char** argv, int first, const std::set<std::string>& valued, const std::set<std::string>& switches,
+       const std::set<std::string>& repeatable = {}) {
     for (int i = first; i < argc; ++i) {
       std::string a = argv[i];
       if (a.rfind("--", 0) != 0) throw usage_error("unexpected argument '" + a + "'");
@@ -32,13 +34,18 @@ class args {
         value = argv[++i];
       }
       if (!valued.count(key) && !switches.count(key)) throw usage_error("unknown option '--" + key + "'");
-      if (values_.count(key)) throw usage_error("option '--" + key + "' given twice");
-      values_[key] = value;
+      if (values_.count(key) && !repeatable.count(key)) throw usage_error("option '--" + key + "' given twice");
+      values_[key].push_back(value);
     }
   }
   std::optional<std::string> get(const std::string& key) const {
     auto it = values_.find(key);
-    return it == values_.end() ? std::nullopt : std::optional<std::string>(it->second);
+    return it == values_.end() ? std::nullopt : std::optional<std::string>(it->second.front());
+  }
+  /// Every value of a repeatable option, in command-line order.
+  std::vector<std::string> all(const std::string& key) const {
+    auto it = values_.find(key);
+    return it == values_.end() ? std::vector<std::string>() : it->second;
   }
   std::string require(const std::string& key) const {
     auto v = get(key);
@@ -48,7 +55,7 @@ class args {
   bool flag(const std::string& key) const { return values_.count(key) != 0; }
 
  private:
-  std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> values_;
 };
 
 }  // namespace downline::cli

@@ -2,11 +2,20 @@
 // The CLI's subcommands; each returns the process exit code.
 #pragma once
 
+#include <optional>
+
+#include "args.hpp"
+#include "downline/date.hpp"
+
 namespace downline::cli {
 
 int run_command(int argc, char** argv);
 int validate_command(int argc, char** argv);
 int generate_command(int argc, char** argv);
 int demo_command(int argc, char** argv);
+int compare_command(int argc, char** argv);
+
+/// `--period`, when given (run and compare read it alike).
+std::optional<period_month> read_period(const args& a);
 
 }  // namespace downline::cli

@@ -21,6 +21,9 @@ const char* usage =
     "  run       --plan P.json --network N.csv --sales S.csv [--period YYYY-MM]\n"
     "            [--state-in F] [--state-out F] [--out payouts.csv] [--ranks F]\n"
     "            [--lines F] [--summary-json F] [--quiet]\n"
+    "  compare   --plan A.json --plan B.json [--plan …] --network N.csv --sales S.csv\n"
+    "            [--period YYYY-MM] [--state-in F …] --out compare.csv\n"
+    "            [--summary-json F] [--quiet]\n"
     "  validate  --plan P.json [--network N.csv] [--sales S.csv]\n"
     "  generate  --members N [--sales-per-member K] [--seed S]\n"
     "            [--placement binary|matrix] [--period YYYY-MM] --out DIR\n"
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
   std::string command = argv[1];
   try {
     if (command == "run") return run_command(argc, argv);
+    if (command == "compare") return compare_command(argc, argv);
     if (command == "validate") return validate_command(argc, argv);
     if (command == "generate") return generate_command(argc, argv);
     if (command == "demo") return demo_command(argc, argv);

@@ -16,7 +16,6 @@
 
 namespace downline::cli {
 
-namespace {
 std::optional<period_month> read_period(const args& a) {
   auto text = a.get("period");
   if (!text) return std::nullopt;
@@ -24,7 +23,6 @@ std::optional<period_month> read_period(const args& a) {
   if (!p) throw usage_error("--period must be YYYY-MM, not '" + *text + "'");
   return p;
 }
-}  // namespace
 
 int run_command(int argc, char** argv) {
   args a(argc, argv, 2,

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// `downline compare`: several plans over one network and one ledger, loaded once.
+#include <cstdio>
+#include <future>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "downline/compare.hpp"
+#include "downline/error.hpp"
+#include "downline/io/output_file.hpp"
+#include "progress.hpp"
+
+namespace downline::cli {
+
+int compare_command(int argc, char** argv) {
+  args a(argc, argv, 2, {"plan", "network", "sales", "period", "state-in", "out", "summary-json"}, {"quiet"},
+         {"plan", "state-in"});
+  const std::vector<std::string> plan_paths = a.all("plan"), state_paths = a.all("state-in");
+  if (plan_paths.size() < 2) throw usage_error("compare needs at least two --plan files");
+  if (!state_paths.empty() && state_paths.size() != plan_paths.size())
+    throw usage_error(fmt::format("--state-in is given once per plan, in plan order: {} plans, {} states",
+                                  plan_paths.size(), state_paths.size()));
+  const std::string network_path = a.require("network"), sales_path = a.require("sales");
+  const std::string out_path = a.require("out");
+  const auto period = read_period(a);
+  progress show(a.flag("quiet"));
+
+  show.stage("reading the plans");
+  std::vector<plan> rules;
+  for (const auto& path : plan_paths) rules.push_back(plan::from_file(path));
+  std::vector<const plan*> plans;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j)
+      if (rules[j].name == rules[i].name)
+        throw plan_error(fmt::format("{}: the plan name is also the name of {}; compared plans need distinct names '{}'",
+                                     plan_paths[i], plan_paths[j], rules[i].name));
+    plans.push_back(&rules[i]);
+  }
+  std::vector<carry_state> states;
+  for (const auto& path : state_paths) states.push_back(carry_state::from_csv(path));
+
+  show.stage("reading the network and the sales");
+  auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, false); });
+  const network net = network::from_csv(network_path);
+  const ledger sales = parsing.get().build(net);
+
+  show.stage(fmt::format("computing {} plans ({} sale lines)", plans.size(), sales.size()));
+  std::vector<run_options> options(plans.size());
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    options[i].period = period;
+    options[i].state_in = states.empty() ? nullptr : &states[i];
+  }
+  const comparison c = compare(plans, net, sales, options);
+
+  show.stage("writing");
+  std::vector<std::unique_ptr<output_file>> outputs;
+  auto open = [&](const std::string& path) -> output_file& {
+    outputs.push_back(std::make_unique<output_file>(path));
+    return *outputs.back();
+  };
+  write_comparison(open(out_path), c);
+  if (auto path = a.get("summary-json")) open(*path).buffer() += comparison_json(c);
+  for (auto& out : outputs) out->commit();
+  show.finish();
+  if (!a.flag("quiet"))
+    for (std::size_t i = 0; i < c.plans.size(); ++i)
+      std::fputs(((i ? "\n" : "") + c.plans[i].totals.to_text()).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace downline::cli

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#include "downline/compare.hpp"
+
+#include <atomic>
+#include <exception>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "downline/decimal.hpp"
+#include "downline/detail/two_halves.hpp"
+#include "downline/error.hpp"
+#include "downline/io/csv.hpp"
+#include "downline/summary_json.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+namespace {
+// compare.csv heads its columns with plan names, so two plans may not share one.
+void check_names_differ(const std::vector<const plan*>& plans) {
+  for (std::size_t i = 0; i < plans.size(); ++i)
+    for (std::size_t j = i + 1; j < plans.size(); ++j)
+      if (plans[i]->name == plans[j]->name)
+        throw plan_error(fmt::format("plans {} and {} have the same name; compared plans need distinct names '{}'", i + 1,
+                                     j + 1, plans[j]->name));
+}
+}  // namespace
+
+plan_outcome outcome_of(const result& r, const plan& rules) {
+  plan_outcome o;
+  o.totals = r.totals;
+  const network& net = *r.net;
+  o.member_totals.assign(net.size(), 0);
+  for (const payout_line& p : r.payouts) o.member_totals[p.row] += p.amount;  // the engine checked the sums fit
+  o.paid_rank.resize(net.size());
+  for (std::uint32_t row = 0; row < net.size(); ++row) o.paid_rank[row] = r.q.rank[net.member_at_row(row)];
+  for (const rank_definition& rank : rules.ranks) o.rank_names.push_back(rank.name);
+  return o;
+}
+
+comparison compare(const std::vector<const plan*>& plans, const network& net, const ledger& sales,
+                   const std::vector<run_options>& options) {
+  if (!options.empty() && options.size() != plans.size())
+    throw error(errc::usage, fmt::format("compare: {} plans but {} run options", plans.size(), options.size()));
+  check_names_differ(plans);
+  // Two plans at a time on large networks: each run is mostly random memory access, which a
+  // second core overlaps. Plans are taken in turn; errors are rethrown in plan order.
+  std::vector<plan_outcome> outcomes(plans.size());
+  std::vector<std::exception_ptr> errors(plans.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < plans.size();) {
+      try {
+        outcomes[i] = outcome_of(run(*plans[i], net, sales, options.empty() ? run_options{} : options[i]), *plans[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  if (net.size() >= detail::two_halves_threshold && plans.size() > 1) {
+    std::thread helper(work);
+    work();
+    helper.join();
+  } else {
+    work();
+  }
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return {&net, std::move(outcomes)};
+}
+
+void write_comparison(output_file& out, const comparison& c) {
+  std::string& b = out.buffer();
+  b += "member_id";
+  for (const plan_outcome& p : c.plans) {
+    b += ',';
+    append_csv_field(b, p.totals.plan_name);
+  }
+  b += '\n';
+  const network& net = *c.net;
+  for (std::uint32_t row = 0; row < net.size(); ++row) {
+    bool paid = false;
+    for (const plan_outcome& p : c.plans) paid |= p.member_totals[row] != 0;
+    if (!paid) continue;
+    b += net.id_at_row(row);
+    for (const plan_outcome& p : c.plans) {
+      b += ',';
+      append_fixed(b, p.member_totals[row], p.totals.money_decimals);
+    }
+    b += '\n';
+    out.flush_if_large();
+  }
+}
+
+std::string comparison_json(const comparison& c) {
+  json_value plans = json_value::array();
+  for (const plan_outcome& p : c.plans) plans.push_back(summary_json(p.totals));
+  json_value j;
+  j["plans"] = std::move(plans);
+  return j.dump(2) + "\n";
+}
+
+DOWNLINE_END_NAMESPACE
