@@ -51,6 +51,8 @@ __all__ = [
     "State",
     "Result",
     "run",
+    "compare",
+    "Comparison",
     "Error",
     "FileError",
     "InputError",
@@ -443,6 +445,17 @@ class Result:
         return f"<downline.Result: {len(self._payout_columns[0])} payout lines>"
 
 
+def _carry(state: Union[State, PathLike, pd.DataFrame, None]) -> Optional[State]:
+    """A state as given to run: a State, a state CSV path, a DataFrame, or None."""
+    if state is None or isinstance(state, State):
+        return state
+    if isinstance(state, pd.DataFrame):
+        return State.from_frame(state)
+    if isinstance(state, (str, _os.PathLike)):
+        return State.from_csv(state)
+    raise TypeError(f"state must be a downline.State, a path or a DataFrame, not {type(state).__name__}")
+
+
 def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
         state: Union[State, PathLike, pd.DataFrame, None] = None, explain: bool = False) -> Result:
     """Evaluates `plan` over one period of `ledger` on `network` (SPEC §4-§8).
@@ -456,14 +469,10 @@ def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
         raise TypeError(f"network must be a downline.Network, not {type(network).__name__}")
     if not isinstance(ledger, Ledger):
         raise TypeError(f"ledger must be a downline.Ledger, not {type(ledger).__name__}")
-    if state is None or isinstance(state, State):
-        carry = state
-    elif isinstance(state, pd.DataFrame):
-        carry = State.from_frame(state)
-    elif isinstance(state, (str, _os.PathLike)):
-        carry = State.from_csv(state)
-    else:
-        raise TypeError(f"state must be a downline.State, a path or a DataFrame, not {type(state).__name__}")
+    carry = _carry(state)
     core = _core.run(plan._core, network._core, ledger._core, _period_text(period),
                      carry._core if carry is not None else None, bool(explain))
     return Result(core)
+
+
+from ._compare import Comparison, compare  # noqa: E402  (needs the classes above)

@@ -13,6 +13,7 @@
 #include <pybind11/stl.h>
 
 #include "columns.hpp"
+#include "comparison.hpp"
 #include "downline/base.hpp"
 #include "downline/decimal.hpp"
 #include "downline/engine.hpp"
@@ -149,8 +150,7 @@ struct py_result {
   }
 };
 
-std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_ledger& l,
-                                      std::optional<std::string> period, const py_state* state, bool explain) {
+run_options make_options(const std::optional<std::string>& period, const py_state* state, bool explain) {
   run_options options;
   if (period) {
     options.period = parse_period(*period);
@@ -158,6 +158,12 @@ std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_
   }
   options.explain = explain;
   options.state_in = state ? &state->state : nullptr;
+  return options;
+}
+
+std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_ledger& l,
+                                      std::optional<std::string> period, const py_state* state, bool explain) {
+  const run_options options = make_options(period, state, explain);
   auto out = std::make_shared<py_result>();
   out->rules = p.rules;
   out->net = n.net;
@@ -165,6 +171,26 @@ std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_
   out->explained = explain;
   py::gil_scoped_release release;
   out->r = run(*out->rules, *out->net, *out->sales, options);
+  return out;
+}
+
+// downline.compare: `states` is empty or holds one state (or None) per plan.
+std::shared_ptr<py_comparison> compare_plans(const std::vector<std::shared_ptr<py_plan>>& plans, const py_network& n,
+                                             py_ledger& l, std::optional<std::string> period,
+                                             const std::vector<std::shared_ptr<py_state>>& states) {
+  if (!states.empty() && states.size() != plans.size())
+    throw error(errc::usage, fmt::format("states has {} entries for {} plans", states.size(), plans.size()));
+  std::vector<const plan*> rules;
+  std::vector<run_options> options;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    rules.push_back(plans[i]->rules.get());
+    options.push_back(make_options(period, states.empty() ? nullptr : states[i].get(), false));
+  }
+  auto out = std::make_shared<py_comparison>();
+  out->net = n.net;
+  const auto sales = l.for_network(n.net);
+  py::gil_scoped_release release;
+  out->c = compare(rules, *out->net, *sales, options);
   return out;
 }
 
@@ -441,4 +467,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("run", &run_period, py::arg("plan"), py::arg("network"), py::arg("ledger"), py::arg("period") = py::none(),
         py::arg("state") = nullptr, py::arg("explain") = false,
         "Evaluates one period (the GIL is released while it computes).");
+  register_comparison(m);
+  m.def("compare", &compare_plans, py::arg("plans"), py::arg("network"), py::arg("ledger"),
+        py::arg("period") = py::none(), py::arg("states") = std::vector<std::shared_ptr<py_state>>(),
+        "Evaluates each plan over the same network and ledger (the GIL is released while it computes).");
 }
