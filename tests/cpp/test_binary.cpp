@@ -282,6 +282,55 @@ TEST_CASE("by-rank tables explain which value applied, and why, in lines.csv det
   CHECK_THAT(detail["B cycles"], Catch::Contains("cycles=4 capped=0 "));
 }
 
+TEST_CASE("rate, pay and cap by rank equal a scan of the tables, on random tables and legs",
+          "[binary][by_rank][invariant]") {
+  dice d(2718);
+  const char* const names[] = {"Bronze", "Silver", "Gold"};
+  using table = std::vector<std::pair<rank_index, std::int64_t>>;  // listed rank → value
+  // A random table of whole numbers (as JSON text via `text`); empty when no rank was drawn.
+  auto random_table = [&](table& t, const char* key, std::int64_t below, const char* suffix) {
+    std::string json;
+    for (rank_index r = 0; r < 3; ++r) {
+      if (!d.chance(50)) continue;
+      t.emplace_back(r, d.below(static_cast<std::uint32_t>(below)));
+      json += fmt::format(R"({}"{}": "{}{}")", json.empty() ? "" : ", ", names[r], t.back().second, suffix);
+    }
+    return json.empty() ? std::string() : fmt::format(R"(, "{}": {{{}}})", key, json);
+  };
+  // SPEC §5.2: the entry of the highest listed rank at or below the rank, else the plain value.
+  auto scan = [](const table& t, rank_index rank, std::int64_t plain) {
+    for (auto it = t.rbegin(); it != t.rend(); ++it)
+      if (it->first <= rank) return it->second;
+    return plain;
+  };
+  int by_rank_differs = 0;
+  for (int round = 0; round < 400; ++round) {
+    const bool cycles = d.chance(50);
+    const bool plain_cap = d.chance(50);
+    table values, caps;
+    std::string keys = cycles ? R"("cycle": {"left": "100", "right": "100", "pay": "3"})" : R"("rate": "5%")";
+    keys += cycles ? random_table(values, "pay_by_rank", 50, "") : random_table(values, "rate_by_rank", 20, "%");
+    if (plain_cap) keys += R"(, "cap": "40")";
+    keys += random_table(caps, "cap_by_rank", 500, "");
+    INFO("round " << round << ": " << keys);
+    const plan p = binary_plan(keys, three_ranks);
+    for (rank_index rank = no_rank; rank < 3; ++rank) {
+      const base_t l = pts(d.below(2000)), r = pts(d.below(2000));
+      exact_t pay = 0;
+      if (cycles) {
+        pay = money(scan(values, rank, 3)) * std::min(l / pts(100), r / pts(100));
+      } else {
+        pay = static_cast<exact_t>(scan(values, rank, 5)) * 10'000 * std::min(l, r);
+      }
+      const std::int64_t cap = scan(caps, rank, plain_cap ? 40 : -1);
+      if (cap >= 0) pay = std::min(pay, money(cap));
+      CHECK(paired_as(p, rank, l, r).pay == pay);
+      by_rank_differs += scan(values, rank, -1) >= 0 || scan(caps, rank, -1) >= 0;
+    }
+  }
+  CHECK(by_rank_differs > 500);  // the tables were used, not only the plain keys
+}
+
 TEST_CASE("by-rank table errors name the JSON path", "[binary][by_rank][plan]") {
   auto fails = [](const std::string& keys, const std::string& path, const std::string& value) {
     INFO(keys);

@@ -105,7 +105,9 @@ TEST_CASE("matrix pay matches a naive walk over the reference placement", "[matr
   int earners = 0;
   for (int round = 0; round < 80; ++round) {
     const std::uint32_t width = 2 + d.below(4), n = 1 + d.below(150);
-    const bool dynamic = round % 2 == 1;
+    // Compression none, dynamic, generous (levels_by_rank: PV ≥ 45 unlocks 1 level, ≥ 60 three).
+    const int mode = round % 3;
+    const bool dynamic = mode != 0, generous = mode == 2;
     const auto rows = random_rows(d, n, width, false, 15);
     const network net = make_network(rows);
     std::vector<sale> sale_rows;
@@ -114,10 +116,12 @@ TEST_CASE("matrix pay matches a naive walk over the reference placement", "[matr
       sale_rows.push_back({"m" + std::to_string(d.below(n)), std::to_string(v)});
     }
     const std::vector<rate_t> rates{70'000, 40'000, 25'000, 10'000};
-    const plan p = plan::from_json(fmt::format(R"({{"name": "m", "qualification": {{"active_pv": "30"}}, "bonuses": [
+    const plan p = plan::from_json(fmt::format(R"({{"name": "m", "qualification": {{"active_pv": "30"}},
+        "ranks": [{{"name": "Bronze", "pv": "45"}}, {{"name": "Silver", "pv": "60"}}], "bonuses": [
         {{"name": "mx", "type": "matrix", "width": {}, "depth": 5, "rates": ["7%", "4%", "2.5%", "1%"],
-          "compression": "{}"}}]}})",
-                                               width, dynamic ? "dynamic" : "none"));
+          "compression": "{}"{}}}]}})",
+                                               width, generous ? "generous" : dynamic ? "dynamic" : "none",
+                                               generous ? R"(, "levels_by_rank": {"Bronze": 1, "Silver": 3})" : ""));
     const result r = run(p, net, make_ledger(net, sale_rows));
 
     const auto spots = reference_placement(rows, width, false, placement_rule::bfs);
@@ -132,6 +136,8 @@ TEST_CASE("matrix pay matches a naive walk over the reference placement", "[matr
         c = at[spots[c].parent];
         const bool active = pv[c] >= 30;
         if (dynamic && !active) continue;
+        const std::uint32_t unlocked = pv[c] >= 60 ? 3 : pv[c] >= 45 ? 1 : 0;
+        if (generous && unlocked < level + 1) continue;  // skipped: does not unlock the level it would fill
         if (active) exact[c] += static_cast<exact_t>(rates[level]) * std::stoi(s.amount) * 1'000'000;
         ++level;
       }

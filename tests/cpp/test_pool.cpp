@@ -182,14 +182,17 @@ TEST_CASE("pool: payouts plus breakage equal the pool on random networks", "[poo
     const std::uint32_t n = 1 + d.below(40);
     const int md = static_cast<int>(d.below(4));
     const random_case c = make_random_case(d, n, d.below(3 * n + 1), md < 2);
-    const bool by_gv = d.chance(50);
+    const int split = static_cast<int>(d.below(3));  // equal, gv, shares
+    const bool by_gv = split == 1, by_shares = split == 2;
+    const std::int64_t rank_shares = 1 + d.below(5);  // shares of rank A
     const rate_t share = static_cast<rate_t>(d.below(200'000) / 100 * 100);  // ≤ 4 decimals of a percent
     const std::string json = fmt::format(
         R"({{"name":"r","money_decimals":{},"rounding":"{}","qualification":{{"active_pv":"{}"}},)"
-        R"("ranks":[{{"name":"A","gv":"{}"}}],"bonuses":[{{"name":"pool","type":"pool","share":"{}%","split":"{}"{}}}],)"
+        R"("ranks":[{{"name":"A","gv":"{}"}}],"bonuses":[{{"name":"pool","type":"pool","share":"{}%","split":"{}"{}{}}}],)"
         R"("payout_cap":"{}%"}})",
-        md, roundings[d.below(4)], d.below(3) * 20, d.below(300), format_trimmed(share, 4), by_gv ? "gv" : "equal",
-        d.chance(40) ? R"(,"min_rank":"A")" : "", 1 + d.below(100));
+        md, roundings[d.below(4)], d.below(3) * 20, d.below(300), format_trimmed(share, 4),
+        by_gv ? "gv" : by_shares ? "shares" : "equal", d.chance(40) ? R"(,"min_rank":"A")" : "",
+        by_shares ? fmt::format(R"(,"shares_by_rank":{{"A":{}}})", rank_shares) : "", 1 + d.below(100));
     INFO("iteration " << iteration << "\nplan " << json);
     const plan rules = plan::from_json(json);
     const network net = make_network(c.members);
@@ -205,13 +208,16 @@ TEST_CASE("pool: payouts plus breakage equal the pool on random networks", "[poo
     std::vector<__int128> weight(n, 0);
     for (member_index m = 0; m < n; ++m) {
       if (!rules.bonuses[0]->qualified(m, r.q)) continue;
-      weight[m] = by_gv ? std::max<volume_t>(r.q.gv[m], 0) : 1;
+      weight[m] = by_gv       ? std::max<volume_t>(r.q.gv[m], 0)
+                  : by_shares ? (r.q.rank[m] >= 0 ? rank_shares : 0)
+                              : 1;
       weights += weight[m];
     }
     __int128 sum = 0;
     for (member_index m = 0; m < n; ++m) {
       INFO("member " << net.id(m));
-      const __int128 part = weights > 0 ? pool * weight[m] / weights : 0;
+      // Shares: the share value is truncated first (SPEC §5.7).
+      const __int128 part = weights == 0 ? 0 : by_shares ? pool / weights * weight[m] : pool * weight[m] / weights;
       CHECK(r.rounded[0][m] == static_cast<minor_t>(part));  // before the cap
       sum += r.rounded[0][m];
     }
