@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -105,6 +107,20 @@ BENCHMARK(place_binary_bfs)->Apply(sizes);
 /// The binary bonus's evaluation alone (the placement tree is kept with the network).
 void run_binary(benchmark::State& state) { run_plan(state, binary_plan, "binary"); }
 BENCHMARK(run_binary)->Apply(sizes);
+
+/// A plan of bench/plans/, the files the whole-process runs of bench/README.md use.
+void run_plan_file(benchmark::State& state, const char* file) {
+  std::ifstream in(fs::path(DOWNLINE_BENCH_PLANS) / file, std::ios::binary);
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  run_plan(state, json.c_str(), file);
+}
+
+/// The binary plan with three PV ranks and plain rate and cap, then with rate_by_rank and
+/// cap_by_rank: what ranks cost, and what the by-rank lookup adds to them.
+void run_binary_ranked(benchmark::State& state) { run_plan_file(state, "binary_bfs_ranked.json"); }
+BENCHMARK(run_binary_ranked)->Apply(sizes);
+void run_binary_by_rank(benchmark::State& state) { run_plan_file(state, "binary_bfs_by_rank.json"); }
+BENCHMARK(run_binary_by_rank)->Apply(sizes);
 
 }  // namespace
 
