@@ -117,7 +117,7 @@ plan plan::from_json(std::string_view text, const std::string& source) {
   json_value json = parse_plan_json(text, source);
   config_node root(json, "", source);
   root.expect_object();
-  root.allow_keys({"name", "currency", "money_decimals", "rounding", "qualification", "ranks", "bonuses", "payout_cap"});
+  root.allow_keys({"name", "currency", "money_decimals", "rounding", "qualification", "ranks", "bonuses", "payout_cap", "payout"});
   plan p;
   p.name = root["name"].as_string();
   if (auto v = root.get("currency")) p.currency = v->as_string();
@@ -132,6 +132,7 @@ plan plan::from_json(std::string_view text, const std::string& source) {
     for (std::size_t i = 0; i < ranks->size(); ++i) p.ranks.push_back(parse_rank(ranks->at(i), p));
   }
   if (auto cap = root.get("payout_cap")) p.payout_cap = cap->as_rate();
+  if (auto payout = root.get("payout")) p.payout = parse_payout_rules(*payout, p.money_decimals);
 
   config_node bonuses = root["bonuses"];
   if (bonuses.size() == 0) bonuses.fail("a plan needs at least one bonus", "[]");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "downline/bonus.hpp"
+#include "downline/payout_rules.hpp"
 #include "downline/rounding.hpp"
 #include "downline/types.hpp"
 
@@ -49,6 +50,8 @@ class plan {
   std::vector<rank_definition> ranks;
   std::vector<std::shared_ptr<const bonus>> bonuses;
   std::optional<rate_t> payout_cap;
+  /// Minimum payout, fee and deductions of settlement (SPEC §11); all zero without a block.
+  payout_rules payout;
   /// Members at or above this rank head breakaway groups (a stairstep's breakaway), or no_rank.
   rank_index breakaway_rank = no_rank;
 

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+#include "downline/settlement.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "downline/error.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+
+namespace {
+minor_t add_checked(minor_t a, minor_t b, const char* what) {
+  minor_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) throw overflow_error(fmt::format("the settlement's {} overflows", what));
+  return sum;
+}
+
+/// Deductions are rounded toward zero (integer division truncates toward zero).
+minor_t deduction_of(rate_t rate, minor_t total) {
+  return static_cast<minor_t>(static_cast<__int128>(total) * rate / rate_one);
+}
+}  // namespace
+
+std::string_view to_string(payable_status s) noexcept {
+  switch (s) {
+    case payable_status::paid: return "paid";
+    case payable_status::hold: return "hold";
+    case payable_status::below_minimum: return "below_minimum";
+    case payable_status::negative: return "negative";
+    case payable_status::forfeited: return "forfeited";
+  }
+  return "paid";
+}
+
+payable settle_member(const payout_rules& rules, member_status status, minor_t earned, minor_t balance_in,
+                      std::span<minor_t> deduction_amounts) {
+  payable p;
+  p.earned = earned;
+  p.balance_in = balance_in;
+  const minor_t total = add_checked(earned, balance_in, "total of a member");
+  std::fill(deduction_amounts.begin(), deduction_amounts.end(), 0);
+  if (status == member_status::terminated) {
+    p.forfeited = total;  // a negative total is a debt written off
+    p.status = payable_status::forfeited;
+    return p;
+  }
+  p.balance_out = total;  // unless paid below
+  if (status == member_status::hold) {
+    p.status = payable_status::hold;
+    return p;
+  }
+  if (total <= 0) {
+    p.status = total < 0 ? payable_status::negative : payable_status::below_minimum;
+    return p;
+  }
+  // total > 0 from here, and each deduction is below it: the net cannot overflow.
+  __int128 net = static_cast<__int128>(total) - rules.fee;
+  minor_t deducted = 0;
+  for (std::size_t i = 0; i < rules.deductions.size(); ++i) {
+    deduction_amounts[i] = deduction_of(rules.deductions[i].rate, total);
+    deducted += deduction_amounts[i];
+  }
+  net -= deducted;
+  if (total < rules.minimum || net <= 0) {
+    std::fill(deduction_amounts.begin(), deduction_amounts.end(), 0);
+    p.status = payable_status::below_minimum;
+    return p;
+  }
+  p.fee = rules.fee;
+  p.deductions = deducted;
+  p.paid = static_cast<minor_t>(net);
+  p.balance_out = 0;
+  p.status = payable_status::paid;
+  return p;
+}
+
+settlement settle(const payout_rules& rules, std::span<const member_status> status, std::span<const minor_t> earned,
+                  std::span<const minor_t> balance_in, std::span<const member_index> order) {
+  const std::size_t n = earned.size();
+  settlement out;
+  out.balance_out.assign(n, 0);
+  settlement_totals& t = out.totals;
+  t.deductions.assign(rules.deductions.size(), 0);
+  std::vector<minor_t> taken(rules.deductions.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const member_index m = order.empty() ? static_cast<member_index>(i) : order[i];
+    const member_status s = status.empty() ? member_status::active : status[m];
+    payable p = settle_member(rules, s, earned[m], balance_in.empty() ? 0 : balance_in[m], taken);
+    p.member = m;
+    out.balance_out[m] = p.balance_out;
+    t.earned = add_checked(t.earned, p.earned, "total earned");
+    t.balance_in = add_checked(t.balance_in, p.balance_in, "total balance in");
+    t.paid = add_checked(t.paid, p.paid, "total paid");
+    t.fees = add_checked(t.fees, p.fee, "total of fees");
+    for (std::size_t d = 0; d < taken.size(); ++d) t.deductions[d] = add_checked(t.deductions[d], taken[d], "total of a deduction");
+    if (p.balance_out > 0) t.carried_positive = add_checked(t.carried_positive, p.balance_out, "balance carried forward");
+    if (p.balance_out < 0) t.carried_negative = add_checked(t.carried_negative, p.balance_out, "balance carried forward");
+    t.forfeited = add_checked(t.forfeited, p.forfeited, "total forfeited");
+    t.paid_members += p.status == payable_status::paid;
+    if (!p.is_zero()) out.payables.push_back(p);
+  }
+  return out;
+}
+
+DOWNLINE_END_NAMESPACE
