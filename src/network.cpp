@@ -54,14 +54,17 @@ network network::from_csv(const std::filesystem::path& path) {
   const int placement = csv.column("placement_id");
   const int position = csv.column("position");
   const int joined = csv.column("joined");
+  const int status = csv.column("status");
   network_builder builder(csv.source());
   builder.set_has_joined(joined >= 0);
   std::error_code ec;
   auto bytes = std::filesystem::file_size(path, ec);
   if (!ec) builder.reserve(static_cast<std::size_t>(bytes / 12));
-  while (csv.next())
+  while (csv.next()) {
     builder.add(csv.field(id), csv.field(sponsor), csv.field(placement), csv.field(position), csv.field(joined),
                 csv.line());
+    if (status >= 0) builder.set_status(csv.field(status));
+  }
   return std::move(builder).build();
 }
 
@@ -121,6 +124,14 @@ void network_builder::add(std::string_view id, std::string_view sponsor_id, std:
   } else if (!joined_.empty()) {
     joined_.push_back(no_date);
   }
+}
+
+void network_builder::set_status(std::string_view status) {
+  const auto parsed = parse_member_status(status);
+  if (!parsed) fail(lines_[ids_.size() - 1], "status is not active, hold or terminated", status);
+  if (*parsed == member_status::active && status_.empty()) return;
+  status_.resize(ids_.size() - 1, member_status::active);  // the rows before, and any without a call
+  status_.push_back(*parsed);
 }
 
 network network_builder::build() && {
@@ -227,17 +238,23 @@ network network_builder::build() && {
   net.has_placement_ = has_placement_;
   const bool any_joined = !joined_.empty();
   if (any_joined) net.joined_.resize(n);
+  const bool any_status = !status_.empty();
+  if (any_status) {
+    status_.resize(n, member_status::active);  // rows after the last one that was set
+    net.status_.resize(n);
+  }
   if (has_placement_) {
     net.placement_parent_.resize(n);
     net.position_.resize(n);
   }
   // Gathers by row, prefetching a few members ahead.
-  if (any_joined || has_placement_) {
+  if (any_joined || has_placement_ || any_status) {
     detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
       for (auto m = static_cast<member_index>(begin); m < end; ++m) {
         if (m + 16 < end && any_joined) __builtin_prefetch(&joined_[net.row_[m + 16]]);
         const std::uint32_t r = net.row_[m];
         if (any_joined) net.joined_[m] = joined_[r];
+        if (any_status) net.status_[m] = status_[r];
         if (has_placement_) {
           net.placement_parent_[m] = placement_row[r] == none ? none : net.member_at_row_[placement_row[r]];
           net.position_[m] = position_[r];

@@ -13,6 +13,7 @@
 #include "downline/detail/id_list.hpp"
 #include "downline/detail/id_map.hpp"
 #include "downline/detail/line_numbers.hpp"
+#include "downline/member_status.hpp"
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -76,6 +77,10 @@ class network {
   }
   position_t position(member_index m) const noexcept { return position_.empty() ? no_position : position_[m]; }
   bool has_placement() const noexcept { return has_placement_; }
+  /// network.csv `status` (settlement, SPEC §11); `active` when the file has none.
+  member_status status(member_index m) const noexcept { return status_.empty() ? member_status::active : status_[m]; }
+  /// Per member; empty when every member is active (one byte per member otherwise).
+  const std::vector<member_status>& statuses() const noexcept { return status_; }
 
   const std::vector<member_index>& parents() const noexcept { return parent_; }
   const std::vector<member_index>& subtree_ends() const noexcept { return end_; }
@@ -104,6 +109,7 @@ class network {
   std::vector<member_index> parent_, end_, placement_parent_;
   std::vector<date_t> joined_;  // empty when no member has a date
   std::vector<position_t> position_;
+  std::vector<member_status> status_;  // empty when every member is active
   bool has_joined_ = false, has_placement_ = false;
 };
 
@@ -126,6 +132,9 @@ class network_builder {
   void add(std::string_view id, std::string_view sponsor_id, std::string_view placement_id,
            std::string_view position, std::string_view joined, std::size_t line);
   void set_has_joined(bool v) noexcept { has_joined_ = v; }
+  /// The `status` of the member added last: `active` (or empty), `hold` or `terminated`;
+  /// anything else is a network_error naming the line and value.
+  void set_status(std::string_view status);
   /// Resolves sponsors, rejects cycles, numbers members in DFS preorder. O(rows).
   network build() &&;
 
@@ -141,6 +150,7 @@ class network_builder {
   detail::line_numbers lines_;
   std::vector<date_t> joined_;
   std::vector<position_t> position_;
+  std::vector<member_status> status_;  // by row; empty until a member is not active
 };
 
 DOWNLINE_END_NAMESPACE
