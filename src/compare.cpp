@@ -35,6 +35,14 @@ plan_outcome outcome_of(const result& r, const plan& rules) {
   o.paid_rank.resize(net.size());
   for (std::uint32_t row = 0; row < net.size(); ++row) o.paid_rank[row] = r.q.rank[net.member_at_row(row)];
   for (const rank_definition& rank : rules.ranks) o.rank_names.push_back(rank.name);
+  if (!r.lines.empty()) {
+    o.level_totals.resize(r.bonus_names.size());
+    for (const explanation& e : r.lines) {
+      auto& levels = o.level_totals[e.bonus];
+      if (levels.size() <= e.level) levels.resize(e.level + 1, 0);
+      levels[e.level] += e.amount;
+    }
+  }
   return o;
 }
 

@@ -9,13 +9,13 @@
 
 DOWNLINE_BEGIN_NAMESPACE
 
-namespace {
-// numerator / denominator with `decimals` decimals, half-even; "null" when undefined.
-std::string ratio(__int128 numerator, __int128 denominator, int decimals) {
+std::string ratio_text(__int128 numerator, __int128 denominator, int decimals) {
   if (denominator <= 0) return "null";
   __int128 scaled = divide_rounded(numerator * pow10_i128(decimals), denominator, rounding_mode::half_even);
   return format_fixed(scaled, decimals);
 }
+
+namespace {
 
 // The figures both renderings derive from the summary's exact sums.
 struct derived {
@@ -34,7 +34,7 @@ derived derive(const summary& s) {
 json_value summary_json(const summary& s) {
   auto money = [&](minor_t v) { return format_fixed(v, s.money_decimals); };
   auto share = [&](__int128 numerator, __int128 denominator) {
-    return denominator <= 0 ? json_value(nullptr) : json_value(ratio(numerator, denominator, 4));
+    return denominator <= 0 ? json_value(nullptr) : json_value(ratio_text(numerator, denominator, 4));
   };
   auto optional_text = [](const auto& v, auto text) { return v ? json_value(text(*v)) : json_value(nullptr); };
   const derived d = derive(s);
@@ -81,15 +81,15 @@ std::string summary::to_text() const {
   t += fmt::format("members         {} ({} active)\n", members, active_members);
   t += fmt::format("sale lines      {}\n", sale_lines);
   t += fmt::format("total amount    {}\n", d.total_amount + (currency.empty() ? "" : " " + currency));
-  t += fmt::format("retail/personal/fee  {} / {} / {}\n", ratio(kind_amount[0], total_amount, 4),
-                   ratio(kind_amount[1], total_amount, 4), ratio(kind_amount[2], total_amount, 4));
+  t += fmt::format("retail/personal/fee  {} / {} / {}\n", ratio_text(kind_amount[0], total_amount, 4),
+                   ratio_text(kind_amount[1], total_amount, 4), ratio_text(kind_amount[2], total_amount, 4));
   for (const bonus_summary& b : bonuses)
     t += fmt::format("  {:<14}{:>18}  ({} earners)\n", b.name, money(b.total), b.earners);
-  t += fmt::format("total payout    {}  (ratio {})\n", money(total_payout), ratio(d.payout_millionths, total_amount, 4));
+  t += fmt::format("total payout    {}  (ratio {})\n", money(total_payout), ratio_text(d.payout_millionths, total_amount, 4));
   if (cap_applied)
     t += fmt::format("payout cap      factor {}, {} removed\n", d.cap_factor, money(capped));
   if (breakage) t += fmt::format("breakage        {}\n", money(breakage));
-  t += fmt::format("earners         {} ({} earn nothing)\n", earners, ratio(zero_earners, members, 4));
+  t += fmt::format("earners         {} ({} earn nothing)\n", earners, ratio_text(zero_earners, members, 4));
   t += fmt::format("earnings        median {}, p90 {}, p99 {}, max {}\n", money(median), money(p90), money(p99), money(max));
   return t;
 }

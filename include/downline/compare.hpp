@@ -21,9 +21,12 @@ struct plan_outcome {
   std::vector<minor_t> member_totals;  ///< per member in network-file row order, after the cap
   std::vector<rank_index> paid_rank;   ///< per member in network-file row order
   std::vector<std::string> rank_names;  ///< the plan's ranks, lowest first
+  /// Per bonus, per level (0: not level-based): the exact sum of the explanation lines, before
+  /// rounding and the cap. Empty unless the run kept explanation lines.
+  std::vector<std::vector<exact_t>> level_totals;
 };
 
-/// The outcome of one run. O(members + payout lines).
+/// The outcome of one run. O(members + payout lines + explanation lines).
 plan_outcome outcome_of(const result& r, const plan& rules);
 
 /// Plans side by side over the same network, in the order given.

@@ -11,4 +11,8 @@ DOWNLINE_BEGIN_NAMESPACE
 /// 4-decimal strings or null.
 json_value summary_json(const summary& s);
 
+/// numerator / denominator with `decimals` decimals, rounded half-even ("0.1200"); "null"
+/// when the denominator is not positive. The summary's ratios and shares are written so.
+std::string ratio_text(__int128 numerator, __int128 denominator, int decimals);
+
 DOWNLINE_END_NAMESPACE

@@ -11,6 +11,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "downline/compare.hpp"
+#include "downline/report.hpp"
 #include "downline/error.hpp"
 #include "downline/io/output_file.hpp"
 #include "progress.hpp"
@@ -18,7 +19,7 @@
 namespace downline::cli {
 
 int compare_command(int argc, char** argv) {
-  args a(argc, argv, 2, {"plan", "network", "sales", "period", "state-in", "out", "summary-json"}, {"quiet"},
+  args a(argc, argv, 2, {"plan", "network", "sales", "period", "state-in", "out", "summary-json", "report"}, {"quiet"},
          {"plan", "state-in"});
   const std::vector<std::string> plan_paths = a.all("plan"), state_paths = a.all("state-in");
   if (plan_paths.size() < 2) throw usage_error("compare needs at least two --plan files");
@@ -54,6 +55,7 @@ int compare_command(int argc, char** argv) {
   for (std::size_t i = 0; i < options.size(); ++i) {
     options[i].period = period;
     options[i].state_in = states.empty() ? nullptr : &states[i];
+    options[i].explain = a.get("report").has_value();  // the report shows payout by level
   }
   const comparison c = compare(plans, net, sales, options);
 
@@ -65,6 +67,7 @@ int compare_command(int argc, char** argv) {
   };
   write_comparison(open(out_path), c);
   if (auto path = a.get("summary-json")) open(*path).buffer() += comparison_json(c);
+  if (auto path = a.get("report")) open(*path).buffer() += report_html(c);
   for (auto& out : outputs) out->commit();
   show.finish();
   if (!a.flag("quiet"))

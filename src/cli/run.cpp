@@ -11,6 +11,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "downline/engine.hpp"
+#include "downline/report.hpp"
 #include "downline/io/writers.hpp"
 #include "progress.hpp"
 
@@ -26,7 +27,7 @@ std::optional<period_month> read_period(const args& a) {
 
 int run_command(int argc, char** argv) {
   args a(argc, argv, 2,
-         {"plan", "network", "sales", "period", "state-in", "state-out", "out", "ranks", "lines", "summary-json"},
+         {"plan", "network", "sales", "period", "state-in", "state-out", "out", "ranks", "lines", "summary-json", "report"},
          {"quiet"});
   const std::string plan_path = a.require("plan"), network_path = a.require("network"), sales_path = a.require("sales");
   const auto period = read_period(a);
@@ -38,7 +39,7 @@ int run_command(int argc, char** argv) {
   // a third parser only oversubscribes the cores); their member ids are resolved once the
   // network exists. Order ids are kept only for the explanation.
   show.stage("reading the network and the sales");
-  const bool explain = a.get("lines").has_value();
+  const bool explain = a.get("lines").has_value() || a.get("report").has_value();  // the report shows levels
   auto parsing = std::async(std::launch::async,
                             [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, explain); });
   const network net = network::from_csv(network_path);
@@ -67,6 +68,7 @@ int run_command(int argc, char** argv) {
   if (auto path = a.get("ranks")) write_ranks(open(*path), r, rules);
   if (auto path = a.get("lines")) write_lines(open(*path), r, sales);
   if (auto path = a.get("summary-json")) open(*path).buffer() += r.totals.to_json();
+  if (auto path = a.get("report")) open(*path).buffer() += report_html(comparison{&net, {outcome_of(r, rules)}});
   if (auto path = a.get("state-out")) r.state().write(open(*path));
   for (auto& out : outputs) out->commit();
   show.finish();

@@ -57,3 +57,25 @@ def test_refused(inputs):
         downline.compare([a, downline.Plan.from_json(PLANS[1])], net, ledger, states=[None])
     with pytest.raises(TypeError):
         downline.compare([a, "plan.json"], net, ledger)
+
+
+def test_reports(inputs, tmp_path):
+    net, ledger = inputs
+    case = ROOT / "tests" / "data" / "report" / "disclosure"
+    plan = downline.Plan.from_json(case / "plan.json")
+    res = downline.run(plan, downline.Network.from_csv(case / "network.csv"),
+                       downline.Ledger.from_csv(case / "sales.csv"), explain=True)
+    res.write_report(tmp_path / "run.html")
+    page = (tmp_path / "run.html").read_text(encoding="utf-8")
+    # The hand-computed disclosure row of the Associates, and level 1's sum.
+    assert "<td>Associate</td><td>4</td><td>0.5714</td><td>0.7500</td><td>0.00</td><td>9.00</td>" in page
+    assert "<td>level</td><td>1</td><td>110.00</td>" in page
+    assert f"<td>{res.summary['total_payout']}</td>" in page
+
+    plans = [downline.Plan.from_json(p) for p in PLANS]
+    c = downline.compare(plans, net, ledger, explain=True)
+    c.write_report(tmp_path / "compare.html")
+    page = (tmp_path / "compare.html").read_text(encoding="utf-8")
+    for summary in c.summaries:
+        assert f"<td>{summary['total_payout']}</td>" in page
+    assert "Per-member differences from Example" in page

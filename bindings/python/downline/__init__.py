@@ -441,6 +441,11 @@ class Result:
     def write_summary_json(self, path: PathLike) -> None:
         self._core.write_summary_json(_path(path))
 
+    def write_report(self, path: PathLike) -> None:
+        """Writes the HTML report (one self-contained file: income disclosure by rank, charts;
+        payout by level needs run(..., explain=True))."""
+        self._core.write_report(_path(path))
+
     def __repr__(self) -> str:
         return f"<downline.Result: {len(self._payout_columns[0])} payout lines>"
 

@@ -43,16 +43,22 @@ class Comparison:
         """Writes compare.csv as the CLI does (atomically)."""
         self._core.write_csv(_path(path))
 
+    def write_report(self, path: PathLike) -> None:
+        """Writes the HTML report of the plans side by side (one self-contained file; payout by
+        level needs compare(..., explain=True))."""
+        self._core.write_report(_path(path))
+
     def __repr__(self) -> str:
         return f"<downline.Comparison: {self.plan_names}>"
 
 
 def compare(plans: Sequence[Plan], network: Network, ledger: Ledger, period: Any = None,
-            states: Optional[Sequence[Any]] = None) -> Comparison:
+            states: Optional[Sequence[Any]] = None, explain: bool = False) -> Comparison:
     """Evaluates each plan over the same network and ledger (loaded once); plan names must differ.
 
     states: None, or one state per plan in plan order (a State, a state CSV path, a DataFrame or None),
-    since each plan's state names its own bonuses. The GIL is released while it computes."""
+    since each plan's state names its own bonuses. explain: keep each run's explanation lines long
+    enough to sum payouts by level for the report. The GIL is released while it computes."""
     plans = list(plans)
     for p in plans:
         if not isinstance(p, Plan):
@@ -63,4 +69,4 @@ def compare(plans: Sequence[Plan], network: Network, ledger: Ledger, period: Any
         raise TypeError(f"ledger must be a downline.Ledger, not {type(ledger).__name__}")
     carries = [] if states is None else [(_carry(s) or State())._core for s in states]
     return Comparison(_core.compare([p._core for p in plans], network._core, ledger._core, _period_text(period),
-                                    carries))
+                                    carries, bool(explain)))

@@ -8,6 +8,7 @@
 #include <pybind11/stl.h>
 
 #include "downline/io/output_file.hpp"
+#include "downline/report.hpp"
 
 namespace downline::python {
 
@@ -60,6 +61,14 @@ void register_comparison(py::module_& m) {
           [](const py_comparison& p, const std::string& path) {
             output_file f(path);
             write_comparison(f, p.c);
+            f.commit();
+          },
+          py::arg("path"))
+      .def(
+          "write_report",
+          [](const py_comparison& p, const std::string& path) {
+            output_file f(path);
+            f.buffer() += report_html(p.c);
             f.commit();
           },
           py::arg("path"));

@@ -20,6 +20,7 @@
 #include "downline/error.hpp"
 #include "downline/io/output_file.hpp"
 #include "downline/io/writers.hpp"
+#include "downline/report.hpp"
 
 namespace downline::python {
 
@@ -177,14 +178,14 @@ std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_
 // downline.compare: `states` is empty or holds one state (or None) per plan.
 std::shared_ptr<py_comparison> compare_plans(const std::vector<std::shared_ptr<py_plan>>& plans, const py_network& n,
                                              py_ledger& l, std::optional<std::string> period,
-                                             const std::vector<std::shared_ptr<py_state>>& states) {
+                                             const std::vector<std::shared_ptr<py_state>>& states, bool explain) {
   if (!states.empty() && states.size() != plans.size())
     throw error(errc::usage, fmt::format("states has {} entries for {} plans", states.size(), plans.size()));
   std::vector<const plan*> rules;
   std::vector<run_options> options;
   for (std::size_t i = 0; i < plans.size(); ++i) {
     rules.push_back(plans[i]->rules.get());
-    options.push_back(make_options(period, states.empty() ? nullptr : states[i].get(), false));
+    options.push_back(make_options(period, states.empty() ? nullptr : states[i].get(), explain));
   }
   auto out = std::make_shared<py_comparison>();
   out->net = n.net;
@@ -462,6 +463,14 @@ PYBIND11_MODULE(_core, m) {
           [](const py_result& r, const std::string& path) {
             write_file(path, [&](output_file& f) { f.buffer() += r.r.totals.to_json(); });
           },
+          py::arg("path"))
+      .def(
+          "write_report",
+          [](const py_result& r, const std::string& path) {
+            write_file(path, [&](output_file& f) {
+              f.buffer() += report_html(comparison{r.net.get(), {outcome_of(r.r, *r.rules)}});
+            });
+          },
           py::arg("path"));
 
   m.def("run", &run_period, py::arg("plan"), py::arg("network"), py::arg("ledger"), py::arg("period") = py::none(),
@@ -470,5 +479,6 @@ PYBIND11_MODULE(_core, m) {
   register_comparison(m);
   m.def("compare", &compare_plans, py::arg("plans"), py::arg("network"), py::arg("ledger"),
         py::arg("period") = py::none(), py::arg("states") = std::vector<std::shared_ptr<py_state>>(),
+        py::arg("explain") = false,
         "Evaluates each plan over the same network and ledger (the GIL is released while it computes).");
 }
