@@ -232,6 +232,14 @@ class Network:
         return cls.from_arrays(frame["id"].to_numpy(), frame["sponsor_id"].to_numpy(), _column(frame, "placement_id"),
                                _column(frame, "position"), _column(frame, "joined"))
 
+    @classmethod
+    def from_arrow(cls, data: Any) -> "Network":
+        """From Arrow data (a pyarrow Table, a Polars DataFrame, a DuckDB result: anything with
+        ``__arrow_c_stream__`` or ``__arrow_c_array__``) with network.csv's column names; text and
+        int64 columns are read in place, joined may be date32. See downline._arrow."""
+        from . import _arrow
+        return cls(_core.Network.from_columns(*_arrow.network_columns(data)))
+
     def __len__(self) -> int:
         return len(self._core)
 
@@ -292,6 +300,19 @@ class Ledger:
         return cls.from_arrays(frame["member_id"].to_numpy(), frame["amount"].to_numpy(), _column(frame, "volume"),
                                _column(frame, "kind"), _column(frame, "date"), _column(frame, "order_id"),
                                money_decimals, volume_decimals, network)
+
+    @classmethod
+    def from_arrow(cls, data: Any, money_decimals: int = 2, volume_decimals: Optional[int] = None,
+                   network: Optional[Network] = None) -> "Ledger":
+        """From Arrow data with sales.csv's column names (member_id, amount[, volume, kind, date,
+        order_id]). amount / volume: decimal128 (its scale is used), int64 minor units of
+        `money_decimals` / `volume_decimals` (read in place), or text; a float column raises
+        downline.InputTypeError (a TypeError). date: date32 or ISO text."""
+        from . import _arrow
+        ledger = cls(_core.Ledger.from_columns(*_arrow.ledger_columns(data, money_decimals, volume_decimals)))
+        if network is not None:
+            ledger._core.resolve(network._core)
+        return ledger
 
     def __repr__(self) -> str:
         return "<downline.Ledger>"
@@ -445,6 +466,12 @@ class Result:
         """Writes the HTML report (one self-contained file: income disclosure by rank, charts;
         payout by level needs run(..., explain=True))."""
         self._core.write_report(_path(path))
+
+    def to_arrow(self) -> dict:
+        """pyarrow Tables: {"payouts", "ranks", and "lines" after run(..., explain=True)}, money as
+        decimal128 (exact). Needs pyarrow."""
+        from . import _arrow
+        return _arrow.result_to_arrow(self)
 
     def __repr__(self) -> str:
         return f"<downline.Result: {len(self._payout_columns[0])} payout lines>"

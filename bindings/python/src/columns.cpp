@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "arrow.hpp"
+
 #include "downline/date.hpp"
 #include "downline/decimal.hpp"
 #include "downline/error.hpp"
@@ -68,7 +70,14 @@ py::array as_column(py::handle values, const char* name) {
   return a;
 }
 
-text_column::text_column(py::handle values, const char* name) : array_(as_column(values, name)), name_(name) {
+text_column::text_column(py::handle values, const char* name) : name_(name) {
+  if (py::isinstance<arrow_strings>(values)) {
+    arrow_owner_ = py::reinterpret_borrow<py::object>(values);
+    arrow_ = &values.cast<const arrow_strings&>();
+    size_ = arrow_->size();
+    return;
+  }
+  array_ = as_column(values, name);
   kind_ = array_.dtype().kind();
   if (kind_ == 'i' || kind_ == 'u') {
     array_ = astype(array_, "int64");
@@ -84,6 +93,7 @@ text_column::text_column(py::handle values, const char* name) : array_(as_column
 }
 
 std::string_view text_column::at(std::size_t i, std::string& scratch) const {
+  if (arrow_) return arrow_->at(i);
   const char* item = data_ + i * itemsize_;
   switch (kind_) {
     case 'U': {

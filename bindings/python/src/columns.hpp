@@ -18,13 +18,16 @@ namespace downline::python {
 
 namespace py = pybind11;
 
+struct arrow_strings;
+
 /// `values` as a 1-D, C-contiguous NumPy array (no copy when it already is one).
 py::array as_column(py::handle values, const char* name);
 
 /**
  * Text per row (ids, positions, kinds, order ids, ISO dates) from str, bytes or object
  * arrays; integer arrays give their decimal text (ids read as numbers by pandas), and None,
- * NaN, pandas NA and NaT give "" (an empty cell). Needs the GIL.
+ * NaN, pandas NA and NaT give "" (an empty cell); an ArrowStrings column (Arrow data) is read
+ * in place, a null giving "". Needs the GIL.
  */
 class text_column {
  public:
@@ -34,11 +37,13 @@ class text_column {
   std::string_view at(std::size_t i, std::string& scratch) const;
 
  private:
+  py::object arrow_owner_;
+  const arrow_strings* arrow_ = nullptr;  // an Arrow string column, read in place
   py::array array_;
   const char* name_;
-  char kind_;
-  std::size_t itemsize_, size_;
-  const char* data_;
+  char kind_ = 0;
+  std::size_t itemsize_ = 0, size_ = 0;
+  const char* data_ = nullptr;
 };
 
 /**

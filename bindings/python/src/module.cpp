@@ -12,6 +12,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "arrow.hpp"
 #include "columns.hpp"
 #include "comparison.hpp"
 #include "downline/base.hpp"
@@ -477,6 +478,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("state") = nullptr, py::arg("explain") = false,
         "Evaluates one period (the GIL is released while it computes).");
   register_comparison(m);
+  register_arrow(m);
   m.def("compare", &compare_plans, py::arg("plans"), py::arg("network"), py::arg("ledger"),
         py::arg("period") = py::none(), py::arg("states") = std::vector<std::shared_ptr<py_state>>(),
         py::arg("explain") = false,
