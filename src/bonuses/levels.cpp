@@ -60,7 +60,10 @@ level_walker::level_walker(const level_rules& rules, const std::vector<member_in
   if (rules.levels_by_rank.empty()) return;  // every level unlocked: no per-member limit to read
   unlocked_.resize(n);
   for (std::size_t m = 0; m < n; ++m) unlocked_[m] = rules.levels_unlocked(q.rank[m]);
-  if (rules.generous) build_generous_jumps(parent);
+  if (rules.generous) {
+    build_generous_jumps(parent);
+    up_ = {};  // generous walks follow the jumps only
+  }
 }
 
 void level_walker::build_generous_jumps(const std::vector<member_index>& parent) {
