@@ -10,6 +10,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libeigen3-dev libfmt-dev nlohmann-json3-dev catch2 libbenchmark-dev \
   libpq-dev postgresql \
   chromium >/dev/null  # chromium: the HTML report's browser test (tests/cli/test_report.py)
-python_packages="pytest hypothesis numpy pandas pybind11 scikit-build-core"
+python_packages="pytest hypothesis numpy pandas pybind11 scikit-build-core pyarrow polars"  # pyarrow, polars: Arrow tests
 python3 -m pip install -q --disable-pip-version-check $python_packages 2>/dev/null ||
   python3 -m pip install -q --disable-pip-version-check --break-system-packages $python_packages
