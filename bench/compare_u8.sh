@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `downline compare` of 8 variants of the U8 plan against one `downline run` of U8, on the
-# same files, whole process; prints wall seconds and peak RSS of each, repeated.
+# same files, whole process; prints wall seconds and peak RSS of each ("downline" is the run,
+# "other" the compare), repeated.
 # usage: bench/compare_u8.sh DIR [REPEATS]
 #   DIR holds network.csv, sales.csv and u8.json (SPEC formats); the variants are written
 #   to DIR/variants/ (U8 with its level rates scaled by 0.6 … 1.3, each with its own name).
@@ -23,13 +24,6 @@ for i, factor in enumerate(["0.6", "0.7", "0.8", "0.9", "1.0", "1.1", "1.2", "1.
 PY
 plans=()
 for i in 0 1 2 3 4 5 6 7; do plans+=(--plan "$dir/variants/u8_$i.json"); done
-measure() {
-  local name=$1; shift
-  for _ in $(seq "$repeats"); do
-    /usr/bin/time -f "$name wall_s=%e user_s=%U sys_s=%S max_rss_kb=%M" "$@" >/dev/null
-  done
-}
-measure run "$cli" run --plan "$dir/u8.json" --network "$dir/network.csv" --sales "$dir/sales.csv" \
-  --out "$dir/payouts_downline.csv" --quiet
-measure compare8 "$cli" compare "${plans[@]}" --network "$dir/network.csv" --sales "$dir/sales.csv" \
-  --out "$dir/compare.csv" --quiet
+# One `downline run` of U8, then compare, measured alike.
+exec "$(dirname "$0")/u8_whole_cli.sh" "$dir" "$repeats" -- \
+  "$cli" compare "${plans[@]}" --network "$dir/network.csv" --sales "$dir/sales.csv" --out "$dir/compare.csv" --quiet

@@ -477,6 +477,17 @@ class Result:
         return f"<downline.Result: {len(self._payout_columns[0])} payout lines>"
 
 
+def _check_inputs(plans: Sequence[Any], network: Any, ledger: Any) -> None:
+    """TypeError unless given a downline Plan (each), Network and Ledger."""
+    for plan in plans:
+        if not isinstance(plan, Plan):
+            raise TypeError(f"plan must be a downline.Plan, not {type(plan).__name__}")
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be a downline.Network, not {type(network).__name__}")
+    if not isinstance(ledger, Ledger):
+        raise TypeError(f"ledger must be a downline.Ledger, not {type(ledger).__name__}")
+
+
 def _carry(state: Union[State, PathLike, pd.DataFrame, None]) -> Optional[State]:
     """A state as given to run: a State, a state CSV path, a DataFrame, or None."""
     if state is None or isinstance(state, State):
@@ -495,12 +506,7 @@ def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
     period: "YYYY-MM" (or a date / pandas Period): only lines dated in that month count.
     state: the previous period's ``res.state`` (or a state CSV path, or a DataFrame).
     explain: keep explanation lines (``res.lines``). The GIL is released while it computes."""
-    if not isinstance(plan, Plan):
-        raise TypeError(f"plan must be a downline.Plan, not {type(plan).__name__}")
-    if not isinstance(network, Network):
-        raise TypeError(f"network must be a downline.Network, not {type(network).__name__}")
-    if not isinstance(ledger, Ledger):
-        raise TypeError(f"ledger must be a downline.Ledger, not {type(ledger).__name__}")
+    _check_inputs([plan], network, ledger)
     carry = _carry(state)
     core = _core.run(plan._core, network._core, ledger._core, _period_text(period),
                      carry._core if carry is not None else None, bool(explain))

@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 import pandas as pd
 
 from . import _core
-from . import Ledger, Network, Plan, State, _carry, _from_units, _path, _period_text, PathLike
+from . import Ledger, Network, Plan, State, _carry, _check_inputs, _from_units, _path, _period_text, PathLike
 
 
 class Comparison:
@@ -60,13 +60,7 @@ def compare(plans: Sequence[Plan], network: Network, ledger: Ledger, period: Any
     since each plan's state names its own bonuses. explain: keep each run's explanation lines long
     enough to sum payouts by level for the report. The GIL is released while it computes."""
     plans = list(plans)
-    for p in plans:
-        if not isinstance(p, Plan):
-            raise TypeError(f"plans must be downline.Plan objects, not {type(p).__name__}")
-    if not isinstance(network, Network):
-        raise TypeError(f"network must be a downline.Network, not {type(network).__name__}")
-    if not isinstance(ledger, Ledger):
-        raise TypeError(f"ledger must be a downline.Ledger, not {type(ledger).__name__}")
+    _check_inputs(plans, network, ledger)
     carries = [] if states is None else [(_carry(s) or State())._core for s in states]
     return Comparison(_core.compare([p._core for p in plans], network._core, ledger._core, _period_text(period),
                                     carries, bool(explain)))

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <pybind11/numpy.h>
 
+#include "columns.hpp"
 #include "downline/error.hpp"
 
 // The Arrow C data and stream interfaces (https://arrow.apache.org/docs/format/CDataInterface.html),
@@ -53,12 +54,6 @@ struct ArrowArrayStream {
 namespace downline::python {
 
 namespace {
-
-[[noreturn]] void type_error(const std::string& message) {
-  py::object cls = py::module_::import("downline._errors").attr("InputTypeError");
-  PyErr_SetString(cls.ptr(), message.c_str());
-  throw py::error_already_set();
-}
 
 // Owners that release what the producer handed over, once.
 struct owned_schema {

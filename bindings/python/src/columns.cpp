@@ -16,14 +16,13 @@
 
 namespace downline::python {
 
-namespace {
-
-// downline.InputTypeError: both a downline.InputError and a TypeError.
-[[noreturn]] void type_error(const std::string& message) {
+void type_error(const std::string& message) {
   py::object cls = py::module_::import("downline._errors").attr("InputTypeError");
   PyErr_SetString(cls.ptr(), message.c_str());
   throw py::error_already_set();
 }
+
+namespace {
 
 std::string repr(PyObject* o) {
   std::string r = py::repr(py::handle(o)).cast<std::string>();

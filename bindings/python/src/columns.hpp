@@ -20,6 +20,9 @@ namespace py = pybind11;
 
 struct arrow_strings;
 
+/// Raises downline.InputTypeError (both a downline.InputError and a TypeError).
+[[noreturn]] void type_error(const std::string& message);
+
 /// `values` as a 1-D, C-contiguous NumPy array (no copy when it already is one).
 py::array as_column(py::handle values, const char* name);
 
