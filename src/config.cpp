@@ -32,7 +32,7 @@ class dom_builder : public nlohmann::json_sax<json_value> {
   }
   bool key(string_t& k) override {
     if (stack_.back()->contains(k)) {
-      error = fmt::format("duplicate key '{}'", k);
+      error = fmt::format("duplicate key {}", quote_value(k));
       return false;
     }
     key_ = k;
@@ -51,8 +51,11 @@ class dom_builder : public nlohmann::json_sax<json_value> {
     stack_.pop_back();
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
-    error = ex.what();
+  bool parse_error(std::size_t, const std::string& last_token, const nlohmann::detail::exception& ex) override {
+    // The library's message ends with the last token read, raw and whole: shown escaped and cut.
+    std::string_view what = ex.what();
+    what = what.substr(0, what.find("; last read: "));
+    error = fmt::format("{}; last read: {}", what, quote_value(last_token));
     return false;
   }
   std::string error;
@@ -79,6 +82,56 @@ class dom_builder : public nlohmann::json_sax<json_value> {
   std::vector<json_value*> stack_;
   std::string key_;
 };
+
+/// Appends a scalar (or an empty container) as JSON; number text kept as written.
+void dump_scalar(std::string& out, const json_value& v) {
+  if (v.is_binary()) out.append(v.get_binary().begin(), v.get_binary().end());
+  else out += v.dump();
+}
+
+/**
+ * The JSON text of `v`, or its first `max` - 3 bytes and "..." when longer. Written with an
+ * explicit stack and stopped once long enough, so a plan nested 100,000 deep costs neither
+ * stack nor time: this is what an error message shows of an object or array.
+ */
+std::string dump_start(const json_value& v, std::size_t max) {
+  struct open_container {
+    const json_value* value;
+    json_value::const_iterator next;
+  };
+  std::string out;
+  std::vector<open_container> stack;
+  const json_value* item = &v;
+  while (out.size() <= max) {
+    if (item) {
+      if (item->is_structured() && !item->empty()) {
+        out += item->is_object() ? '{' : '[';
+        stack.push_back({item, item->begin()});
+      } else {
+        dump_scalar(out, *item);
+      }
+      item = nullptr;
+    }
+    if (stack.empty()) break;
+    open_container& top = stack.back();
+    if (top.next == top.value->end()) {
+      out += top.value->is_object() ? '}' : ']';
+      stack.pop_back();
+      continue;
+    }
+    if (top.next != top.value->begin()) out += ',';
+    if (top.value->is_object()) out += json_value(top.next.key()).dump() + ':';
+    item = &*top.next;
+    ++top.next;
+  }
+  if (out.size() > max) {
+    std::size_t end = max - 3;
+    while (end > 0 && (static_cast<unsigned char>(out[end]) & 0xC0) == 0x80) --end;  // not inside a character
+    out.resize(end);
+    out += "...";
+  }
+  return out;
+}
 }  // namespace
 
 json_value parse_plan_json(std::string_view text, const std::string& source) {
@@ -87,21 +140,20 @@ json_value parse_plan_json(std::string_view text, const std::string& source) {
   bool ok = json_value::sax_parse(text.begin(), text.end(), &builder, nlohmann::detail::input_format_t::json, true);
   if (!ok || !builder.error.empty()) {
     std::string why = builder.error.empty() ? "parse error" : builder.error;
-    throw plan_error(fmt::format("{}: invalid JSON: {} '{}'", source, why,
-                                 text.substr(0, std::min<std::size_t>(text.size(), 40))));
+    throw plan_error(fmt::format("{}: invalid JSON: {} {}", source, why, quote_value(text)));
   }
   return root;
 }
 
 void config_node::fail(std::string_view what, std::string_view value) const {
-  throw plan_error(fmt::format("{}: {}: {} '{}'", *source_, path_.empty() ? "(top level)" : path_, what, value));
+  throw plan_error(
+      fmt::format("{}: {}: {} {}", *source_, path_.empty() ? "(top level)" : path_, what, quote_value(value)));
 }
 
 std::string config_node::text() const {
   if (value_->is_string()) return value_->get<std::string>();
   if (value_->is_binary()) return std::string(value_->get_binary().begin(), value_->get_binary().end());
-  std::string s = value_->dump();
-  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+  return dump_start(*value_, 60);
 }
 
 std::string config_node::child_path(std::string_view key) const {
@@ -120,7 +172,7 @@ bool config_node::has(std::string_view key) const { return value_->is_object() &
 config_node config_node::operator[](std::string_view key) const {
   expect_object();
   auto it = value_->find(key);
-  if (it == value_->end()) fail(fmt::format("missing required key '{}' in", key), text());
+  if (it == value_->end()) fail(fmt::format("missing required key {} in", quote_value(key)), text());
   return config_node(*it, child_path(key), *source_);
 }
 
@@ -152,6 +204,8 @@ void config_node::allow_keys(std::initializer_list<std::string_view> allowed) co
 
 std::string config_node::as_string() const {
   if (!value_->is_string()) fail("expected a string");
+  // The JSON reader already rejects malformed UTF-8; "\u0000" is the one way left to a NUL.
+  if (value_->get_ref<const std::string&>().find('\0') != std::string::npos) fail("a string must not hold a NUL byte");
   return value_->get<std::string>();
 }
 

@@ -13,6 +13,7 @@
 
 #include "downline/date.hpp"
 #include "downline/decimal.hpp"
+#include "downline/detail/utf8.hpp"
 #include "downline/error.hpp"
 #include "downline/io/csv.hpp"
 
@@ -176,7 +177,7 @@ std::string ledger_builder::location(std::size_t line) const {
 }
 
 void ledger_builder::fail(std::size_t line, std::string_view what, std::string_view value) const {
-  throw input_error(fmt::format("{}: {} '{}'", location(line), what, value));
+  throw input_error(fmt::format("{}: {} {}", location(line), what, quote_value(value)));
 }
 
 ledger ledger_builder::build() && {
@@ -224,27 +225,42 @@ void ledger_builder::add_text(std::string_view member_id, std::string_view amoun
   if (witness.where.empty()) witness = {location(line), std::string(amount)};
 
   volume_t v = 0;
-  if (volume.empty()) {
-    if (a % (amount_scale / volume_scale) != 0)
-      fail(line, "amount has more than 4 decimals and no volume to stand in for it", amount);
-    v = a / (amount_scale / volume_scale);
-  } else if (auto s = parse_decimal(volume, volume_decimals, v); s != parse_status::ok) {
+  if (volume.empty()) v = volume_from_amount(line, a, amount);
+  else if (auto s = parse_decimal(volume, volume_decimals, v); s != parse_status::ok)
     fail(line, fmt::format("volume {}", describe(s)), volume);
-  }
+  push(member_id, a, v, kind_named(line, kind), date_from_text(line, date), order_id, line);
+}
 
-  sale_kind k = sale_kind::retail;
-  if (kind.empty() || kind == "retail") k = sale_kind::retail;
-  else if (kind == "personal") k = sale_kind::personal;
-  else if (kind == "fee") k = sale_kind::fee;
-  else fail(line, "unknown kind (expected retail, personal or fee)", kind);
+volume_t ledger_builder::volume_from_amount(std::size_t line, amount_t amount, std::string_view amount_text) const {
+  constexpr amount_t per_volume_unit = amount_scale / volume_scale;
+  if (amount % per_volume_unit != 0)
+    fail(line, "amount has more than 4 decimals and no volume to stand in for it", amount_text);
+  return amount / per_volume_unit;
+}
 
-  date_t d = no_date;
-  if (!date.empty()) {
-    auto parsed = parse_date(date);
-    if (!parsed) fail(line, "date is not a date YYYY-MM-DD", date);
-    d = *parsed;
-  }
-  push(member_id, a, v, k, d, order_id, line);
+sale_kind ledger_builder::kind_named(std::size_t line, std::string_view name) const {
+  if (name.empty() || name == "retail") return sale_kind::retail;
+  if (name == "personal") return sale_kind::personal;
+  if (name == "fee") return sale_kind::fee;
+  fail(line, "unknown kind (expected retail, personal or fee)", name);
+}
+
+sale_kind ledger_builder::kind_coded(std::size_t line, std::int64_t code) const {
+  if (code < 0 || code > static_cast<std::int64_t>(sale_kind::fee))
+    fail(line, "unknown kind (expected 0 retail, 1 personal or 2 fee)", std::to_string(code));
+  return static_cast<sale_kind>(code);
+}
+
+date_t ledger_builder::date_from_text(std::size_t line, std::string_view text) const {
+  if (text.empty()) return no_date;
+  auto parsed = parse_date(text);
+  if (!parsed) fail(line, "date is not a date YYYY-MM-DD", text);
+  return *parsed;
+}
+
+date_t ledger_builder::date_from_days(std::size_t line, std::int64_t days) const {
+  if (days < -2'000'000 || days > 2'000'000) fail(line, "date is out of range", std::to_string(days));
+  return static_cast<date_t>(days);
 }
 
 void ledger_builder::add_values(std::string_view member_id, amount_t amount, volume_t volume, sale_kind kind,
@@ -272,6 +288,8 @@ void ledger_builder::push(std::string_view member_id, amount_t amount, volume_t 
   }
   if (any_date_) l.date_.push_back(date);
   if (date == no_date && l.first_undated_.empty()) l.first_undated_ = location(line);
+  if (!order_id.empty() && !detail::is_clean_text(order_id))
+    fail(line, "order_id is not UTF-8 text (a NUL byte or malformed UTF-8)", order_id);
   if (!order_id.empty() && !any_order_) {
     // Reserved like the other columns: growing by doubling would copy them into fresh pages.
     any_order_ = true;

@@ -6,6 +6,7 @@
 #include "downline/date.hpp"
 #include "downline/decimal.hpp"
 #include "downline/detail/two_halves.hpp"
+#include "downline/detail/utf8.hpp"
 #include "downline/error.hpp"
 #include "downline/io/csv.hpp"
 
@@ -18,8 +19,12 @@ const char* id_problem(std::string_view id) {
   if (id.empty()) return "empty member id";
   if (id.size() > max_id_bytes) return "member id longer than 64 bytes";
   // One pass, no per-character search of a set (this runs for every member).
-  for (char c : id)
+  bool ascii = true;
+  for (char c : id) {
     if (c == ',' || c == '"' || c == '\r' || c == '\n') return "member id with a comma, quote or newline";
+    ascii = ascii && c > 0 && c < 0x7F;
+  }
+  if (!ascii && !detail::is_clean_text(id)) return "member id that is not UTF-8 text (a NUL byte or malformed UTF-8)";
   return nullptr;
 }
 
@@ -81,7 +86,7 @@ std::string network_builder::location(std::size_t line) const {
 }
 
 void network_builder::fail(std::size_t line, std::string_view what, std::string_view value) const {
-  throw network_error(fmt::format("{}: {} '{}'", location(line), what, value));
+  throw network_error(fmt::format("{}: {} {}", location(line), what, quote_value(value)));
 }
 
 void network_builder::add(std::string_view id, std::string_view sponsor_id, std::string_view placement_id,

@@ -229,7 +229,7 @@ class builder {
 
  private:
   [[noreturn]] void fail(std::uint32_t row, std::string_view what, std::string_view value) const {
-    throw network_error(fmt::format("{}: {} '{}'", net_.where(net_.member_at_row(row)), what, value));
+    throw network_error(fmt::format("{}: {} {}", net_.where(net_.member_at_row(row)), what, quote_value(value)));
   }
   std::string_view id(std::uint32_t row) const { return net_.id_at_row(row); }
   bool is_explicit(std::uint32_t r) const noexcept { return !exp_parent_.empty() && exp_parent_[r] != none; }
@@ -272,9 +272,10 @@ class builder {
       }
       if (const std::uint32_t taken = kids_.at(p, s); taken != none)
         fail(r,
-             fmt::format("position taken twice under placement parent '{}' (first by '{}' on {})", id(p), id(taken),
+             fmt::format("position {} under placement parent {} taken twice (first by {} on {}); member",
+                         quote_value(position_text(pos)), quote_value(id(p)), quote_value(id(taken)),
                          net_.where(net_.member_at_row(taken))),
-             position_text(pos));
+             id(r));
       kids_.set(p, s, r);  // a cycle (r below itself) is found when numbering
     }
   }
@@ -457,7 +458,7 @@ class builder {
     }
     std::uint32_t last = x;
     for (std::uint32_t y = parent[x]; y != x; y = parent[y]) last = std::max(last, y);
-    fail(last, fmt::format("placement cycle: placed below '{}', which is placed below it; member", id(parent[last])),
+    fail(last, fmt::format("placement cycle: placed below {}, which is placed below it; member", quote_value(id(parent[last]))),
          id(last));
   }
 
@@ -480,8 +481,8 @@ class builder {
 placement_tree placement_tree::build(const network& net, const placement_options& options) {
   if (options.width < placement_options::min_width || options.width > placement_options::max_width ||
       (options.binary && options.width != 2))
-    throw error(errc::usage, fmt::format("placement width must be 2 for binary and 2..{} for a matrix '{}'",
-                                         placement_options::max_width, options.width));
+    throw error(errc::usage, fmt::format("placement width must be 2 for binary and 2..{} for a matrix {}",
+                                         placement_options::max_width, quote_value(std::to_string(options.width))));
   placement_tree t;
   t.binary_ = options.binary;
   t.width_ = options.width;

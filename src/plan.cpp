@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -83,6 +84,15 @@ bonus_factory find_bonus_type(std::string_view type) {
   std::lock_guard lock(r.mutex);
   auto it = r.factories.find(type);
   return it == r.factories.end() ? bonus_factory() : it->second;
+}
+
+bool is_builtin_bonus_type(std::string_view type) {
+  static const std::set<std::string, std::less<>> names = [] {
+    std::set<std::string, std::less<>> builtin;
+    register_builtin_bonuses([&builtin](std::string name, bonus_factory) { builtin.insert(std::move(name)); });
+    return builtin;
+  }();
+  return names.count(type) > 0;
 }
 
 rank_index bonus_context::rank(const config_node& node) const {

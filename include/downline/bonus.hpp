@@ -158,6 +158,9 @@ using bonus_factory = std::function<std::shared_ptr<bonus>(const config_node& no
 void register_bonus_type(std::string type, bonus_factory factory);
 /// The factory for a type, or an empty function.
 bonus_factory find_bonus_type(std::string_view type);
+/// True for the names of the built-in types (SPEC §5), whatever has been registered since:
+/// the names a binding must not let its users take.
+bool is_builtin_bonus_type(std::string_view type);
 
 #define DOWNLINE_COMMON_BONUS_KEYS "name", "type", "min_rank", "require_active"
 

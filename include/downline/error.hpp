@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "downline/base.hpp"
 
@@ -29,6 +30,22 @@ class error : public std::runtime_error {
  private:
   errc code_;
 };
+
+/// The most bytes of a value that a message shows; a longer value is cut, with its size.
+inline constexpr std::size_t quoted_max_bytes = 128;
+
+/**
+ * A value as every message shows it: in single quotes, bytes that are not printable (control
+ * characters, bytes that are not well-formed UTF-8) as \xNN and a backslash as \\, and a
+ * value longer than quoted_max_bytes cut at a character boundary with its full size:
+ *
+ *     quote_value("A1")               // 'A1'
+ *     quote_value("12\0x"sv)          // '12\x00x'
+ *     quote_value(std::string(1e8, 'A'))  // 'AAAA…' (100000000 bytes), 128 A's shown
+ *
+ * O(shown bytes): a huge value costs no more than a short one.
+ */
+std::string quote_value(std::string_view value);
 
 class input_error : public error {
  public:

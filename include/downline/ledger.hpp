@@ -109,6 +109,21 @@ class ledger_builder {
   /// Adds a line from values (amount in millionths, volume in ten-thousandths).
   void add_values(std::string_view member_id, amount_t amount, volume_t volume, sale_kind kind, date_t date,
                   std::string_view order_id, std::size_t line);
+
+  // The sale-line rules (SPEC §2), here once for add_text and for the bindings, which convert
+  // their columns to values and call these, so every front end gives the same messages.
+
+  /// A line without a volume: the volume equals the amount (an error when the amount has
+  /// more than the 4 decimals a volume holds). `amount_text` is the amount as the user wrote it.
+  volume_t volume_from_amount(std::size_t line, amount_t amount, std::string_view amount_text) const;
+  /// `retail` (also empty), `personal` or `fee`.
+  sale_kind kind_named(std::size_t line, std::string_view name) const;
+  /// 0 retail, 1 personal, 2 fee (DOWNLINE_KIND_*).
+  sale_kind kind_coded(std::size_t line, std::int64_t code) const;
+  /// An ISO date YYYY-MM-DD, or no_date for empty text.
+  date_t date_from_text(std::size_t line, std::string_view text) const;
+  /// Days since 1970-01-01 (NumPy datetime64[D]), within ±2,000,000 days.
+  date_t date_from_days(std::size_t line, std::int64_t days) const;
   /// Resolves every member id against `net` (the first unknown one, in line order, is the
   /// error). O(lines), on two threads.
   ledger build(const network& net) &&;

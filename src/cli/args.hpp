@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "downline/error.hpp"
+
 namespace downline::cli {
 
 /// Thrown for a malformed command line: exit code 2.
@@ -24,7 +26,7 @@ class args {
        const std::set<std::string>& repeatable = {}) {
     for (int i = first; i < argc; ++i) {
       std::string a = argv[i];
-      if (a.rfind("--", 0) != 0) throw usage_error("unexpected argument '" + a + "'");
+      if (a.rfind("--", 0) != 0) throw usage_error("unexpected argument " + quote_value(a));
       std::string key = a.substr(2), value;
       if (auto eq = key.find('='); eq != std::string::npos) {
         value = key.substr(eq + 1);
@@ -33,7 +35,7 @@ class args {
         if (i + 1 >= argc) throw usage_error("option '--" + key + "' needs a value");
         value = argv[++i];
       }
-      if (!valued.count(key) && !switches.count(key)) throw usage_error("unknown option '--" + key + "'");
+      if (!valued.count(key) && !switches.count(key)) throw usage_error("unknown option " + quote_value("--" + key));
       if (values_.count(key) && !repeatable.count(key)) throw usage_error("option '--" + key + "' given twice");
       values_[key].push_back(value);
     }

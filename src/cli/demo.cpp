@@ -105,7 +105,7 @@ int demo_command(int argc, char** argv) {
       if (*name == e.name) plan_json = *e.json;
       names += names.empty() ? e.name : std::string(", ") + e.name;
     }
-    if (!plan_json) throw usage_error("--plan must name an example plan (" + names + "), not '" + *name + "'");
+    if (!plan_json) throw usage_error("--plan must name an example plan (" + names + "), not " + quote_value(*name));
     plan_source = "examples/plans/" + *name + ".json";
   }
   example_files files;

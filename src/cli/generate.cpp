@@ -18,7 +18,7 @@ int generate_command(int argc, char** argv) {
     std::int64_t v = 0;
     if (parse_decimal(text, 0, v) != parse_status::ok || v < min || v > max)
       throw usage_error("--" + key + " must be a whole number from " + std::to_string(min) + " to " +
-                        std::to_string(max) + ", not '" + text + "'");
+                        std::to_string(max) + ", not " + quote_value(text));
     return v;
   };
   o.members = static_cast<std::uint64_t>(whole("members", 1, 4'000'000'000));
@@ -26,7 +26,7 @@ int generate_command(int argc, char** argv) {
     std::int64_t milli = 0;
     std::string text = *a.get("sales-per-member");
     if (parse_decimal(text, 3, milli) != parse_status::ok || milli < 0 || milli > 1'000'000)
-      throw usage_error("--sales-per-member must be a number from 0 to 1000, not '" + text + "'");
+      throw usage_error("--sales-per-member must be a number from 0 to 1000, not " + quote_value(text));
     o.sales_per_member_milli = static_cast<std::uint32_t>(milli);
   }
   if (a.get("seed")) o.seed = static_cast<std::uint64_t>(whole("seed", 0, INT64_MAX));
@@ -34,11 +34,11 @@ int generate_command(int argc, char** argv) {
   if (auto p = a.get("placement")) {
     if (*p == "binary") o.placement = generated_placement::binary;
     else if (*p == "matrix") o.placement = generated_placement::matrix;
-    else if (*p != "none") throw usage_error("--placement must be binary or matrix, not '" + *p + "'");
+    else if (*p != "none") throw usage_error("--placement must be binary or matrix, not " + quote_value(*p));
   }
   if (auto text = a.get("period")) {
     auto p = parse_period(*text);
-    if (!p) throw usage_error("--period must be YYYY-MM, not '" + *text + "'");
+    if (!p) throw usage_error("--period must be YYYY-MM, not " + quote_value(*text));
     o.year = p->year;
     o.month = p->month;
   }

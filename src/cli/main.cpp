@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
       std::puts("downline " DOWNLINE_VERSION_STRING);
       return 0;
     }
-    throw usage_error("unknown command '" + command + "'");
+    throw usage_error("unknown command " + downline::quote_value(command));
   } catch (const usage_error& e) {
     std::fprintf(stderr, "downline: error: usage: %s\n%s", e.what(), usage);
     return 2;

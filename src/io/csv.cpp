@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "downline/io/csv.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -71,12 +72,12 @@ int csv_reader::column(std::string_view name) const noexcept {
 
 int csv_reader::require_column(std::string_view name) const {
   int c = column(name);
-  if (c < 0) throw input_error(fmt::format("{}:1: missing required column '{}'", source_, name));
+  if (c < 0) throw input_error(fmt::format("{}:1: missing required column {}", source_, quote_value(name)));
   return c;
 }
 
 void csv_reader::fail(std::string_view what, std::string_view value) const {
-  throw input_error(fmt::format("{}:{}: {} '{}'", source_, line_, what, value));
+  throw input_error(fmt::format("{}:{}: {} {}", source_, line_, what, quote_value(value)));
 }
 
 bool csv_reader::fill() {
@@ -87,7 +88,14 @@ bool csv_reader::fill() {
     buffer_offset_ += begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a row longer than a block
+  if (end_ == buffer_.size()) {  // the unfinished row, from buffer_[0], fills the buffer
+    if (end_ >= max_row_bytes) {
+      line_ = next_line_;
+      fail(fmt::format("row longer than {} bytes (the most a CSV row may hold); it starts", max_row_bytes),
+           std::string_view(buffer_.data(), 32));
+    }
+    buffer_.resize(std::min(buffer_.size() * 2, max_row_bytes));
+  }
   std::size_t want = buffer_.size() - end_;
   const std::uint64_t position = buffer_offset_ + end_;
   if (position >= limit_) want = 0;
@@ -184,7 +192,7 @@ bool csv_reader::split_quoted(std::size_t& consumed) {
         if (q == stop) {
           if (!eof_) return false;
           line_ = next_line_;
-          fail("unterminated quoted field", std::string_view(p, std::min<std::size_t>(static_cast<std::size_t>(stop - p), 40)));
+          fail("unterminated quoted field", std::string_view(p, static_cast<std::size_t>(stop - p)));
         }
         if (*q == '"') {
           if (q + 1 == stop && !eof_) return false;

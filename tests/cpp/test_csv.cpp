@@ -241,31 +241,47 @@ TEST_CASE("csv: missing file and directory are io errors", "[csv]") {
   CHECK(msg.find("directory") != std::string::npos);
 }
 
-TEST_CASE("csv: a row longer than a block", "[csv]") {
-  const std::size_t big = csv_reader::block_bytes + (1u << 20) + 123;
-  std::string long_plain(big, 'X');
-  std::string long_quoted(big, 'Y');
+TEST_CASE("csv: rows of max_row_bytes are read across block boundaries; one byte more is an error", "[csv]") {
+  const std::size_t max = csv_reader::max_row_bytes;
+  // A plain row and a quoted one (a comma, a newline and a "" inside), each exactly `max`
+  // bytes with its newline, after a short row so that each straddles a block boundary.
+  const std::string long_plain(max - 3, 'X');  // + ",1\n"
+  std::string long_quoted(max - 6, 'Y');       // + the quotes, one doubled quote and ",2\n"
   long_quoted[1000] = ',';
-  long_quoted[big / 2] = '\n';
-  long_quoted[big - 7] = '"';  // written as "" inside the quotes
+  long_quoted[long_quoted.size() / 2] = '\n';
+  long_quoted[long_quoted.size() - 7] = '"';
   std::string escaped;
   for (char c : long_quoted) {
     if (c == '"') escaped += '"';
     escaped += c;
   }
-  const std::string text = "a,b\n" + long_plain + ",1\n\"" + escaped + "\",2\nz,3\n";
-  auto rows = read_file(text);
-  REQUIRE(rows.size() == 3);
-  CHECK(rows[0].line == 2);
-  CHECK(rows[0].fields[0].size() == big);
-  CHECK(rows[0].fields[0] == long_plain);
-  CHECK(rows[0].fields[1] == "1");
+  const std::string plain_row = long_plain + ",1\n", quoted_row = "\"" + escaped + "\",2\n";
+  REQUIRE(plain_row.size() == max);
+  REQUIRE(quoted_row.size() == max);
+  auto rows = read_file("a,b\ns,0\n" + plain_row + quoted_row + "z,3\n");
+  REQUIRE(rows.size() == 4);
   CHECK(rows[1].line == 3);
-  CHECK(rows[1].fields[0].size() == big);
-  CHECK(rows[1].fields[0] == long_quoted);
-  CHECK(rows[1].fields[1] == "2");
-  CHECK(rows[2].line == 5);  // the quoted row spans lines 3-4
-  CHECK(rows[2].fields == strings{"z", "3"});
+  CHECK(rows[1].fields[0] == long_plain);
+  CHECK(rows[1].fields[1] == "1");
+  CHECK(rows[2].line == 4);
+  CHECK(rows[2].fields[0] == long_quoted);
+  CHECK(rows[2].fields[1] == "2");
+  CHECK(rows[3].line == 6);  // the quoted row spans lines 4-5
+  CHECK(rows[3].fields == strings{"z", "3"});
+
+  auto read_all = [](const temp_csv& f) {
+    csv_reader csv(f.path);
+    read_rows(csv);
+  };
+  temp_csv plain_too_long("a,b\ns,0\nX" + plain_row);
+  CHECK(input_error_of([&] { read_all(plain_too_long); })
+            .rfind(plain_too_long.name() + ":3: row longer than 1048576 bytes", 0) == 0);
+  temp_csv quoted_too_long("a,b\ns,0\n" + plain_row + "\"Y" + escaped + "\",2\n");
+  CHECK(input_error_of([&] { read_all(quoted_too_long); })
+            .rfind(quoted_too_long.name() + ":4: row longer than 1048576 bytes", 0) == 0);
+  temp_csv header_too_long(std::string(max, 'h'));  // no newline at all, as /dev/zero
+  CHECK(input_error_of([&] { csv_reader csv(header_too_long.path); })
+            .rfind(header_too_long.name() + ":1: row longer than 1048576 bytes", 0) == 0);
 }
 
 TEST_CASE("csv: the first block boundary at every byte of a quoted CRLF row", "[csv]") {

@@ -349,3 +349,38 @@ TEST_CASE("ledger: a file parsed in two halves equals one parsed in one piece", 
     CHECK(parsed.amount(399) == one.amount(399));
   }
 }
+
+TEST_CASE("ledger_builder: the sale-line rules the bindings call", "[ledger]") {
+  const network net = abc();
+  ledger_builder b(net, "arr", false);
+  auto message = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const input_error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK(b.volume_from_amount(0, 1'230'000, "1.23") == 12'300);
+  CHECK(message([&] { b.volume_from_amount(3, 1'234'567, "1.234567"); }) ==
+        "arr row 3: amount has more than 4 decimals and no volume to stand in for it '1.234567'");
+  CHECK(b.kind_named(0, "") == sale_kind::retail);
+  CHECK(b.kind_named(0, "fee") == sale_kind::fee);
+  CHECK(message([&] { b.kind_named(4, "gift"); }) == "arr row 4: unknown kind (expected retail, personal or fee) 'gift'");
+  CHECK(b.kind_coded(0, 1) == sale_kind::personal);
+  CHECK(message([&] { b.kind_coded(5, 3); }) == "arr row 5: unknown kind (expected 0 retail, 1 personal or 2 fee) '3'");
+  CHECK(message([&] { b.kind_coded(5, -1); }) == "arr row 5: unknown kind (expected 0 retail, 1 personal or 2 fee) '-1'");
+  CHECK(b.date_from_text(0, "") == no_date);
+  CHECK(b.date_from_text(0, "2026-03-02") == day("2026-03-02"));
+  CHECK(message([&] { b.date_from_text(6, "2026-02-30"); }) == "arr row 6: date is not a date YYYY-MM-DD '2026-02-30'");
+  CHECK(b.date_from_days(0, 0) == day("1970-01-01"));
+  CHECK(message([&] { b.date_from_days(7, 2'000'001); }) == "arr row 7: date is out of range '2000001'");
+}
+
+TEST_CASE("ledger: an order id must be UTF-8 without NUL", "[ledger]") {
+  const network net = abc();
+  CHECK(load_error(net, "member_id,amount,order_id\nA,1,ok-é\nA,1,o\xFF\n") ==
+        "F:3: order_id is not UTF-8 text (a NUL byte or malformed UTF-8) 'o\\xFF'");
+  CHECK(load_error(net, std::string("member_id,amount,order_id\nA,1,a\0b\n", 34)) ==
+        "F:2: order_id is not UTF-8 text (a NUL byte or malformed UTF-8) 'a\\x00b'");
+}

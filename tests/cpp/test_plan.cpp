@@ -415,3 +415,24 @@ TEST_CASE("plan: every example plan in examples/plans loads", "[plan][examples]"
   }
   CHECK(plans >= 6);
 }
+
+TEST_CASE("plan: a value in a message is shown bounded, without recursion", "[plan]") {
+  // 100,000 nested arrays: the message shows the start of the value, not a stack overflow.
+  const std::string deep = R"({"name":"x","bonuses":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  CHECK(plan_error_of(deep) == "p: bonuses[0]: expected a JSON object '" + std::string(57, '[') + "...'");
+  // Objects are shown as JSON text, cut at 60 bytes.
+  CHECK(plan_error_of(R"({"name":"x","bonuses":[{"name":"l","type":"unilevel","rates":["1%"]}],"ranks":[[{"a":1},2]]})") ==
+        R"(p: ranks[0]: expected a JSON object '[{"a":1},2]')");
+  const std::string wide = R"({"name":"x","bonuses":[[{"key":"value"},{"key":"value"},{"key":"value"},{"key":"value"}]]})";
+  CHECK(plan_error_of(wide) == R"(p: bonuses[0]: expected a JSON object '[{"key":"value"},{"key":"value"},{"key":"value"},{"key":"...')");
+}
+
+TEST_CASE("plan: strings hold no NUL; JSON errors show the last token escaped and cut", "[plan]") {
+  CHECK(plan_error_of(R"({"name":"pay\u0000day","bonuses":[]})") ==
+        "p: name: a string must not hold a NUL byte 'pay\\x00day'");
+  const std::string bad_utf8 = plan_error_of("{\"name\":\"a\xFF\"}");
+  CHECK_THAT(bad_utf8, Catch::StartsWith("p: invalid JSON: ") && Catch::Contains("last read: '\"a\\xFF'"));
+  const std::string long_token = plan_error_of("{\"name\":\"" + std::string(1'000'000, 'n'));
+  CHECK_THAT(long_token, Catch::Contains("(1000009 bytes)"));
+  CHECK(long_token.size() < 400);
+}

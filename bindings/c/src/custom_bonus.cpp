@@ -171,10 +171,6 @@ class c_bonus final : public downline::bonus {
   std::shared_ptr<c_bonus_data> data_;
 };
 
-// Names of SPEC §5 types: taken by the built-in bonuses, whether or not this build has them yet.
-constexpr std::array<std::string_view, 7> builtin_names = {"unilevel", "binary",     "matrix", "stairstep",
-                                                           "matching", "fast_start", "pool"};
-
 std::mutex registered_mutex;
 std::set<std::string, std::less<>> registered_from_c;
 
@@ -192,15 +188,14 @@ downline_status downline_register_bonus_type(const char* name, const downline_bo
       throw status_error(DOWNLINE_ERROR_USAGE,
                          fmt::format("{}: unsupported downline_bonus_type version '{}'", fn, type->version));
     if (!type->evaluate)
-      throw status_error(DOWNLINE_ERROR_USAGE, fmt::format("{}: the evaluate callback is NULL '{}'", fn, type_name));
+      throw status_error(DOWNLINE_ERROR_USAGE, fmt::format("{}: the evaluate callback is NULL {}", fn, downline::quote_value(type_name)));
     if (type_name.empty())
       throw status_error(DOWNLINE_ERROR_USAGE, fmt::format("{}: the type name is empty ''", fn));
     std::lock_guard lock(registered_mutex);
-    bool builtin = false;
-    for (auto b : builtin_names) builtin |= b == type_name;
-    if (builtin || (downline::find_bonus_type(type_name) && !registered_from_c.count(type_name)))
-      throw status_error(DOWNLINE_ERROR_USAGE,
-                         fmt::format("{}: the name of a built-in bonus type cannot be taken '{}'", fn, type_name));
+    if (downline::is_builtin_bonus_type(type_name) ||
+        (downline::find_bonus_type(type_name) && !registered_from_c.count(type_name)))
+      throw status_error(DOWNLINE_ERROR_USAGE, fmt::format("{}: the name of a built-in bonus type cannot be taken {}",
+                                                           fn, downline::quote_value(type_name)));
     auto holder = std::make_shared<c_type>();
     holder->callbacks = *type;
     holder->name = type_name;

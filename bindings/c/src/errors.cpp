@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The thread-local last error, status names, the version and money formatting.
+#include <cstring>
 #include <string>
 
 #include "downline/base.hpp"
@@ -32,7 +33,12 @@ const char* downline_version(void) { return DOWNLINE_VERSION_STRING; }
 const char* downline_last_error_message(void) { return last_error.c_str(); }
 
 const char* downline_status_name(downline_status status) {
-  switch (status) {
+  // Read as an int: a caller may pass any int (the C header promises DOWNLINE_UNKNOWN_STATUS
+  // for those), and loading one outside the enum's range as the enum is undefined in C++.
+  int code = 0;
+  static_assert(sizeof code == sizeof status);
+  std::memcpy(&code, &status, sizeof code);
+  switch (code) {
     case DOWNLINE_OK: return "DOWNLINE_OK";
     case DOWNLINE_ERROR_IO: return "DOWNLINE_ERROR_IO";
     case DOWNLINE_ERROR_INPUT: return "DOWNLINE_ERROR_INPUT";

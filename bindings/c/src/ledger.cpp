@@ -25,7 +25,7 @@ std::int64_t rescale(std::int64_t value, int from, int to, const downline::ledge
   std::int64_t scaled = 0;
   if (__builtin_mul_overflow(value, factor, &scaled))
     throw downline::overflow_error(
-        fmt::format("{}: {} overflows '{}'", b.location(row), what, downline::format_fixed(value, from)));
+        fmt::format("{}: {} overflows {}", b.location(row), what, downline::quote_value(downline::format_fixed(value, from))));
   return scaled;
 }
 }  // namespace
@@ -65,32 +65,15 @@ downline_status downline_ledger_from_arrays(downline_ledger** out, const downlin
                          fmt::format("{}: volume_decimals must be 0..4 '{}'", fn, volume_decimals));
     downline::ledger_builder builder(network->data->net, "sales", false);
     builder.reserve(count);
-    constexpr amount_t per_volume_unit = downline::amount_scale / downline::volume_scale;
+    // The columns are converted here; the sale-line rules are the ledger builder's.
     for (std::size_t i = 0; i < count; ++i) {
-      const std::string_view member = text_at(member_ids, i);
       const amount_t amount = rescale(amounts[i], money_decimals, downline::amount_decimals, builder, i, "amount");
-      volume_t volume = 0;
-      if (volumes) {
-        volume = rescale(volumes[i], volume_decimals, downline::volume_decimals, builder, i, "volume");
-      } else {
-        if (amount % per_volume_unit != 0)
-          builder.fail(i, "amount has more than 4 decimals and no volume to stand in for it",
-                       downline::format_fixed(amounts[i], money_decimals));
-        volume = amount / per_volume_unit;
-      }
-      downline::sale_kind kind = downline::sale_kind::retail;
-      if (kinds) {
-        if (kinds[i] > DOWNLINE_KIND_FEE)
-          builder.fail(i, "unknown kind (expected 0 retail, 1 personal or 2 fee)", std::to_string(kinds[i]));
-        kind = static_cast<downline::sale_kind>(kinds[i]);
-      }
-      downline::date_t date = downline::no_date;
-      if (std::string_view text = text_at(dates, i); !text.empty()) {
-        auto parsed = downline::parse_date(text);
-        if (!parsed) builder.fail(i, "date is not a date YYYY-MM-DD", text);
-        date = *parsed;
-      }
-      builder.add_values(member, amount, volume, kind, date, text_at(order_ids, i), i);
+      const volume_t volume =
+          volumes ? rescale(volumes[i], volume_decimals, downline::volume_decimals, builder, i, "volume")
+                  : builder.volume_from_amount(i, amount, downline::format_fixed(amounts[i], money_decimals));
+      const downline::sale_kind kind = kinds ? builder.kind_coded(i, kinds[i]) : downline::sale_kind::retail;
+      builder.add_values(text_at(member_ids, i), amount, volume, kind, builder.date_from_text(i, text_at(dates, i)),
+                         text_at(order_ids, i), i);
     }
     auto data = std::make_shared<ledger_data>(std::move(builder).build(), network->data);
     *out = new downline_ledger{std::move(data)};

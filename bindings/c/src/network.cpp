@@ -69,7 +69,7 @@ downline_status downline_network_find(size_t* row, const downline_network* netwo
     require(id, "id", fn);
     downline::member_index m = network->data->net.find(id);
     if (m == downline::none)
-      throw status_error(DOWNLINE_ERROR_NOT_FOUND, std::string(fn) + ": no member with this id '" + id + "'");
+      throw status_error(DOWNLINE_ERROR_NOT_FOUND, std::string(fn) + ": no member with this id " + downline::quote_value(id));
     *row = network->data->net.row(m);
   });
 }

@@ -113,10 +113,10 @@ downline_status downline_result_amount(int64_t* amount, const downline_result* r
     require(member_id, "member_id", fn);
     member_index m = result->net->net.find(member_id);
     if (m == downline::none)
-      throw status_error(DOWNLINE_ERROR_NOT_FOUND, fmt::format("{}: no member with this id '{}'", fn, member_id));
+      throw status_error(DOWNLINE_ERROR_NOT_FOUND, fmt::format("{}: no member with this id {}", fn, downline::quote_value(member_id)));
     int b = -1;
     if (bonus && (b = result->rules->find_bonus(bonus)) < 0)
-      throw status_error(DOWNLINE_ERROR_NOT_FOUND, fmt::format("{}: no bonus with this name '{}'", fn, bonus));
+      throw status_error(DOWNLINE_ERROR_NOT_FOUND, fmt::format("{}: no bonus with this name {}", fn, downline::quote_value(bonus)));
     build_ranges(*result);
     std::int64_t sum = 0;
     for (std::uint32_t i = result->first_payout[m]; i < result->end_payout[m]; ++i) {
@@ -124,7 +124,7 @@ downline_status downline_result_amount(int64_t* amount, const downline_result* r
       if (b >= 0 && p.bonus != b) continue;
       if (__builtin_add_overflow(sum, p.amount, &sum))
         throw status_error(DOWNLINE_ERROR_OVERFLOW,
-                           fmt::format("{}: the total payout of member '{}' overflows", fn, member_id));
+                           fmt::format("{}: the total payout of member {} overflows", fn, downline::quote_value(member_id)));
     }
     *amount = sum;
   });

@@ -200,11 +200,11 @@ std::string decimal_column::text(std::size_t i) const {
 }
 
 void decimal_column::overflowed(const std::string& where, const std::string& value) const {
-  throw overflow_error(fmt::format("{}: {} overflows '{}'", where, name_, value));
+  throw overflow_error(fmt::format("{}: {} overflows {}", where, name_, quote_value(value)));
 }
 
 void decimal_column::malformed(const std::string& where, parse_status status, const std::string& value) const {
-  const std::string message = fmt::format("{}: {} {} '{}'", where, name_, describe(status), value);
+  const std::string message = fmt::format("{}: {} {} {}", where, name_, describe(status), quote_value(value));
   if (status == parse_status::overflow) throw overflow_error(message);
   throw input_error(message);
 }
@@ -253,45 +253,18 @@ ledger_builder ledger_from_columns(py::handle member_ids, py::handle amounts, py
   std::string id_scratch, text_scratch, order_scratch;
   const auto* codes = kind_codes ? static_cast<const std::int64_t*>(kind_codes->data()) : nullptr;
   const auto* days = date_days ? static_cast<const std::int64_t*>(date_days->data()) : nullptr;
-  constexpr amount_t per_volume_unit = amount_scale / volume_scale;
+  // The columns are converted here; the sale-line rules are the ledger builder's.
   for (std::size_t i = 0; i < n; ++i) {
     const std::string_view member = ids.at(i, id_scratch);
     auto where = [&b, i] { return b.location(i); };
     const amount_t a = amount.at(i, where);
-    volume_t v = 0;
-    if (volume) {
-      v = volume->at(i, where);
-    } else {
-      if (a % per_volume_unit != 0)
-        b.fail(i, "amount has more than 4 decimals and no volume to stand in for it", amount.text(i));
-      v = a / per_volume_unit;
-    }
+    const volume_t v = volume ? volume->at(i, where) : b.volume_from_amount(i, a, amount.text(i));
     sale_kind k = sale_kind::retail;
-    if (codes) {
-      if (codes[i] < 0 || codes[i] > 2)
-        b.fail(i, "unknown kind (expected 0 retail, 1 personal or 2 fee)", std::to_string(codes[i]));
-      k = static_cast<sale_kind>(codes[i]);
-    } else if (kind_text) {
-      const std::string_view t = kind_text->at(i, text_scratch);
-      if (t.empty() || t == "retail") k = sale_kind::retail;
-      else if (t == "personal") k = sale_kind::personal;
-      else if (t == "fee") k = sale_kind::fee;
-      else b.fail(i, "unknown kind (expected retail, personal or fee)", t);
-    }
+    if (codes) k = b.kind_coded(i, codes[i]);
+    else if (kind_text) k = b.kind_named(i, kind_text->at(i, text_scratch));
     date_t d = no_date;
-    if (days) {
-      if (days[i] != std::numeric_limits<std::int64_t>::min()) {  // NaT: undated
-        if (days[i] < -2'000'000 || days[i] > 2'000'000) b.fail(i, "date is out of range", std::to_string(days[i]));
-        d = static_cast<date_t>(days[i]);
-      }
-    } else if (date_text) {
-      const std::string_view t = date_text->at(i, text_scratch);
-      if (!t.empty()) {
-        auto parsed = parse_date(t);
-        if (!parsed) b.fail(i, "date is not a date YYYY-MM-DD", t);
-        d = *parsed;
-      }
-    }
+    if (days && days[i] != std::numeric_limits<std::int64_t>::min()) d = b.date_from_days(i, days[i]);  // min: NaT
+    else if (date_text) d = b.date_from_text(i, date_text->at(i, text_scratch));
     const std::string_view order = orders ? orders->at(i, order_scratch) : std::string_view();
     b.add_values(member, a, v, k, d, order, i);
   }

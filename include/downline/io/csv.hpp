@@ -21,14 +21,18 @@ DOWNLINE_BEGIN_NAMESPACE
  *     int id = csv.require_column("id");
  *     while (csv.next()) use(csv.field(id), csv.line());
  *
- * Blank lines are skipped. A row whose field count differs from the header's is an error.
- * Errors throw input_error "<file>:<line>: <what> '<value>'". Memory: one block plus the
- * longest row. Time: O(bytes).
+ * Blank lines are skipped. A row whose field count differs from the header's, or a row longer
+ * than max_row_bytes, is an error.
+ * Errors throw input_error "<file>:<line>: <what> '<value>'". Memory: one block (a row is at
+ * most max_row_bytes). Time: O(bytes).
  */
 class csv_reader {
  public:
   /// Bytes read at a time (a longer row grows the buffer).
   static constexpr std::size_t block_bytes = std::size_t{1} << 20;
+  /// The most bytes a row may hold, its line break included (1 MiB); a longer row is an error
+  /// naming the file and line, so a file without newlines (/dev/zero) cannot take all memory.
+  static constexpr std::size_t max_row_bytes = std::size_t{1} << 20;
 
   /// Opens `path` and reads the header row; an empty file or one without a header is an error.
   explicit csv_reader(const std::filesystem::path& path);
