@@ -237,7 +237,9 @@ std::string disclosure_table(const plan_view& v) {
 }
 
 std::string level_table(const plan_view& v) {
-  if (v.o.level_totals.empty()) return R"(<p class="note">Payout by level needs explanation lines (run with --lines or --report).</p>)";
+  if (v.o.level_totals.empty())
+    return R"(<p class="note">Payout by level needs explanation lines: kept for the report up to 250,000 sale lines, )"
+           R"(beyond that with --lines (Python: explain=True).</p>)";
   std::string t = "<table><thead><tr><th>bonus</th><th>level</th><th>amount</th></tr></thead><tbody>";
   const auto& bonuses = v.s.at("bonuses");
   for (std::size_t b = 0; b < v.o.level_totals.size(); ++b)

@@ -55,7 +55,7 @@ int compare_command(int argc, char** argv) {
   for (std::size_t i = 0; i < options.size(); ++i) {
     options[i].period = period;
     options[i].state_in = states.empty() ? nullptr : &states[i];
-    options[i].explain = a.get("report").has_value();  // the report shows payout by level
+    options[i].explain = a.get("report") && report_explains(sales);
   }
   const comparison c = compare(plans, net, sales, options);
 

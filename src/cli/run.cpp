@@ -39,7 +39,7 @@ int run_command(int argc, char** argv) {
   // a third parser only oversubscribes the cores); their member ids are resolved once the
   // network exists. Order ids are kept only for the explanation.
   show.stage("reading the network and the sales");
-  const bool explain = a.get("lines").has_value() || a.get("report").has_value();  // the report shows levels
+  const bool explain = a.get("lines").has_value();
   auto parsing = std::async(std::launch::async,
                             [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, explain); });
   const network net = network::from_csv(network_path);
@@ -53,7 +53,7 @@ int run_command(int argc, char** argv) {
   show.stage(fmt::format("computing ({} sale lines)", sales.size()));
   run_options options;
   options.period = period;
-  options.explain = explain;
+  options.explain = explain || (a.get("report") && report_explains(sales));
   options.state_in = state_in ? &*state_in : nullptr;
   const result r = run(rules, net, sales, options);
 
