@@ -102,3 +102,14 @@ def test_to_arrow_decimal128():
                        downline.Network.from_arrays(["A", "B"], ["", "A"]),
                        downline.Ledger.from_arrays(["B"], ["-123.40"]))
     assert neg.to_arrow()["payouts"]["amount"].to_pylist() == [Decimal("-12.34")]
+
+
+def test_int64_and_text_columns_are_read_in_place():
+    table = pa.table({"member_id": ["A", "B"], "amount": pa.array([100, 250], pa.int64())})
+    columns = downline._core.arrow_columns(table, "sales")
+    amounts = columns["amount"]
+    assert amounts.__array_interface__["data"][0] == table.column("amount").chunk(0).buffers()[1].address
+    assert isinstance(columns["member_id"], downline._core.ArrowStrings)
+    assert [columns["member_id"][i] for i in range(len(columns["member_id"]))] == ["A", "B"]
+    del table  # the Arrow batch stays alive as long as the column does
+    assert amounts.tolist() == [100, 250]
