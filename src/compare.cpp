@@ -9,6 +9,7 @@
 
 #include "downline/decimal.hpp"
 #include "downline/detail/two_halves.hpp"
+#include "downline/detail/write_rows.hpp"
 #include "downline/error.hpp"
 #include "downline/io/csv.hpp"
 #include "downline/summary_json.hpp"
@@ -78,26 +79,25 @@ comparison compare(const std::vector<const plan*>& plans, const network& net, co
 }
 
 void write_comparison(output_file& out, const comparison& c) {
-  std::string& b = out.buffer();
-  b += "member_id";
+  std::string& header = out.buffer();
+  header += "member_id";
   for (const plan_outcome& p : c.plans) {
-    b += ',';
-    append_csv_field(b, p.totals.plan_name);
+    header += ',';
+    append_csv_field(header, p.totals.plan_name);
   }
-  b += '\n';
+  header += '\n';
   const network& net = *c.net;
-  for (std::uint32_t row = 0; row < net.size(); ++row) {
+  detail::write_rows(out, net.size(), [&](std::string& b, std::size_t row) {
     bool paid = false;
     for (const plan_outcome& p : c.plans) paid |= p.member_totals[row] != 0;
-    if (!paid) continue;
-    b += net.id_at_row(row);
+    if (!paid) return;
+    b += net.id_at_row(static_cast<std::uint32_t>(row));
     for (const plan_outcome& p : c.plans) {
       b += ',';
       append_fixed(b, p.member_totals[row], p.totals.money_decimals);
     }
     b += '\n';
-    out.flush_if_large();
-  }
+  });
 }
 
 std::string comparison_json(const comparison& c) {

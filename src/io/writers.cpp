@@ -4,28 +4,13 @@
 #include <fmt/format.h>
 
 #include "downline/decimal.hpp"
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/write_rows.hpp"
 #include "downline/io/csv.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 
 namespace {
-/// Formats rows [0, count) with format(b, i) into `out`; large outputs in two halves on two
-/// threads, the second into its own buffer appended after the first.
-template <class Format>
-void write_rows(output_file& out, std::size_t count, Format&& format) {
-  std::string second;
-  detail::two_halves(count, [&](int half, std::size_t begin, std::size_t end) {
-    std::string& b = half == 0 ? out.buffer() : second;
-    if (half == 1) second.reserve((end - begin) * 32);  // payout rows take 20–30 bytes
-    for (std::size_t i = begin; i < end; ++i) {
-      format(b, i);
-      if (half == 0) out.flush_if_large();
-    }
-  });
-  out.buffer() += second;
-  out.flush_if_large();
-}
+using detail::write_rows;
 
 /// The result's bonus names as CSV fields, quoted once rather than on every row.
 std::vector<std::string> bonus_fields(const result& r) {
