@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "downline/error.hpp"
+#include "downline/io/output_set.hpp"
 
 namespace downline::cli {
 
@@ -55,9 +56,26 @@ class args {
     return *v;
   }
   bool flag(const std::string& key) const { return values_.count(key) != 0; }
+  /// ("--key", value) for each of `keys` given, in that order: outputs to check before any work.
+  std::vector<std::pair<std::string, std::string>> given(std::initializer_list<std::string> keys) const {
+    std::vector<std::pair<std::string, std::string>> named;
+    for (const auto& key : keys)
+      if (auto v = get(key)) named.emplace_back("--" + key, *v);
+    return named;
+  }
 
  private:
   std::map<std::string, std::vector<std::string>> values_;
 };
+
+/// check_outputs() for the command line: two outputs naming one file, or a directory, is a
+/// usage error (exit 2), found before any work.
+inline void check_output_options(const std::vector<named_output>& outputs) {
+  try {
+    check_outputs(outputs);
+  } catch (const error& e) {
+    throw usage_error(e.what());
+  }
+}
 
 }  // namespace downline::cli

@@ -13,7 +13,7 @@
 #include "downline/compare.hpp"
 #include "downline/report.hpp"
 #include "downline/error.hpp"
-#include "downline/io/output_file.hpp"
+#include "downline/io/output_set.hpp"
 #include "progress.hpp"
 
 namespace downline::cli {
@@ -28,6 +28,7 @@ int compare_command(int argc, char** argv) {
                                   plan_paths.size(), state_paths.size()));
   const std::string network_path = a.require("network"), sales_path = a.require("sales");
   const std::string out_path = a.require("out");
+  check_output_options(a.given({"out", "summary-json", "report"}));
   const auto period = read_period(a);
   progress show(a.flag("quiet"));
 
@@ -60,19 +61,15 @@ int compare_command(int argc, char** argv) {
   const comparison c = compare(plans, net, sales, options);
 
   show.stage("writing");
-  std::vector<std::unique_ptr<output_file>> outputs;
-  auto open = [&](const std::string& path) -> output_file& {
-    outputs.push_back(std::make_unique<output_file>(path));
-    return *outputs.back();
-  };
-  write_comparison(open(out_path), c);
-  if (auto path = a.get("summary-json")) open(*path).buffer() += comparison_json(c);
-  if (auto path = a.get("report")) open(*path).buffer() += report_html(c);
-  for (auto& out : outputs) out->commit();
+  output_set outputs;
+  write_comparison(outputs.open(out_path), c);
+  if (auto path = a.get("summary-json")) outputs.open(*path).buffer() += comparison_json(c);
+  if (auto path = a.get("report")) outputs.open(*path).buffer() += report_html(c);
+  outputs.commit();
   show.finish();
   if (!a.flag("quiet"))
     for (std::size_t i = 0; i < c.plans.size(); ++i)
-      std::fputs(((i ? "\n" : "") + c.plans[i].totals.to_text()).c_str(), stdout);
+      std::fputs(((i ? "\n" : "") + c.plans[i].totals.to_text()).c_str(), outputs.to_stdout() ? stderr : stdout);
   return 0;
 }
 

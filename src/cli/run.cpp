@@ -31,6 +31,10 @@ int run_command(int argc, char** argv) {
          {"quiet"});
   const std::string plan_path = a.require("plan"), network_path = a.require("network"), sales_path = a.require("sales");
   const auto period = read_period(a);
+  const std::string out_path = a.get("out").value_or("payouts.csv");
+  auto outputs_named = a.given({"ranks", "lines", "summary-json", "report", "state-out"});
+  outputs_named.insert(outputs_named.begin(), {"--out", out_path});
+  check_output_options(outputs_named);
   progress show(a.flag("quiet"));
 
   show.stage("reading the plan");
@@ -57,22 +61,18 @@ int run_command(int argc, char** argv) {
   options.state_in = state_in ? &*state_in : nullptr;
   const result r = run(rules, net, sales, options);
 
-  // Every output is written to a temporary first and renamed only when all succeeded.
+  // All or nothing: every output is in place, or none of the new ones (docs/reliability.md).
   show.stage("writing");
-  std::vector<std::unique_ptr<output_file>> outputs;
-  auto open = [&](const std::string& path) -> output_file& {
-    outputs.push_back(std::make_unique<output_file>(path));
-    return *outputs.back();
-  };
-  write_payouts(open(a.get("out").value_or("payouts.csv")), r, rules);
-  if (auto path = a.get("ranks")) write_ranks(open(*path), r, rules);
-  if (auto path = a.get("lines")) write_lines(open(*path), r, sales);
-  if (auto path = a.get("summary-json")) open(*path).buffer() += r.totals.to_json();
-  if (auto path = a.get("report")) open(*path).buffer() += report_html(comparison{&net, {outcome_of(r, rules)}});
-  if (auto path = a.get("state-out")) r.state().write(open(*path));
-  for (auto& out : outputs) out->commit();
+  output_set outputs;
+  write_payouts(outputs.open(out_path), r, rules);
+  if (auto path = a.get("ranks")) write_ranks(outputs.open(*path), r, rules);
+  if (auto path = a.get("lines")) write_lines(outputs.open(*path), r, sales);
+  if (auto path = a.get("summary-json")) outputs.open(*path).buffer() += r.totals.to_json();
+  if (auto path = a.get("report")) outputs.open(*path).buffer() += report_html(comparison{&net, {outcome_of(r, rules)}});
+  if (auto path = a.get("state-out")) r.state().write(outputs.open(*path));
+  outputs.commit();
   show.finish();
-  if (!a.flag("quiet")) std::fputs(r.totals.to_text().c_str(), stdout);
+  if (!a.flag("quiet")) std::fputs(r.totals.to_text().c_str(), outputs.to_stdout() ? stderr : stdout);
   return 0;
 }
 
