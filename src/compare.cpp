@@ -22,8 +22,8 @@ void check_names_differ(const std::vector<const plan*>& plans) {
   for (std::size_t i = 0; i < plans.size(); ++i)
     for (std::size_t j = i + 1; j < plans.size(); ++j)
       if (plans[i]->name == plans[j]->name)
-        throw plan_error(fmt::format("plans {} and {} have the same name; compared plans need distinct names '{}'", i + 1,
-                                     j + 1, plans[j]->name));
+        throw plan_error(fmt::format("plans {} and {} have the same name; compared plans need distinct names {}", i + 1,
+                                     j + 1, quote_value(plans[j]->name)));
 }
 }  // namespace
 

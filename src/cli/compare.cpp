@@ -39,8 +39,8 @@ int compare_command(int argc, char** argv) {
   for (std::size_t i = 0; i < rules.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j)
       if (rules[j].name == rules[i].name)
-        throw plan_error(fmt::format("{}: the plan name is also the name of {}; compared plans need distinct names '{}'",
-                                     plan_paths[i], plan_paths[j], rules[i].name));
+        throw plan_error(fmt::format("{}: the plan name is also the name of {}; compared plans need distinct names {}",
+                                     plan_paths[i], plan_paths[j], quote_value(rules[i].name)));
     plans.push_back(&rules[i]);
   }
   std::vector<carry_state> states;

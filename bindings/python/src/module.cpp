@@ -156,7 +156,7 @@ run_options make_options(const std::optional<std::string>& period, const py_stat
   run_options options;
   if (period) {
     options.period = parse_period(*period);
-    if (!options.period) throw error(errc::usage, fmt::format("period must be YYYY-MM, not '{}'", *period));
+    if (!options.period) throw error(errc::usage, fmt::format("period must be YYYY-MM, not {}", quote_value(*period)));
   }
   options.explain = explain;
   options.state_in = state ? &state->state : nullptr;
