@@ -21,4 +21,6 @@ if [ "${DOWNLINE_SANITIZE:-0}" = 1 ]; then
   cmake --preset sanitize >/dev/null
   cmake --build --preset sanitize -j "$jobs"
   ctest --preset sanitize -j "$jobs"
+  # Each libFuzzer harness for a short fixed budget (DOWNLINE_FUZZ_SECONDS, default 30).
+  tools/fuzz.sh
 fi

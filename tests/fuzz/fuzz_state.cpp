@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// The state file a period hands to the next (SPEC §7.2), read and then used by a binary run.
+#include "downline/engine.hpp"
+#include "downline/ledger.hpp"
+#include "downline/network.hpp"
+#include "downline/plan.hpp"
+#include "downline/state.hpp"
+#include "fuzz_input.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const downline::plan rules = downline::plan::from_json(
+      R"({"name":"b","bonuses":[{"name":"bin","type":"binary","rate":"10%","max_carry":"1000"}]})", "plan");
+  static const std::string network_text = "id,sponsor_id\nA,\nB,A\nC,A\nD,B\n";
+  static const downline_fuzz::memory_file network_file(reinterpret_cast<const std::uint8_t*>(network_text.data()),
+                                                       network_text.size());
+  static const downline::network net = downline::network::from_csv(network_file.path());
+  static const downline::ledger sales = [] {
+    downline::ledger_builder b(net, "sales", false);
+    b.add_values("D", 100'000'000, 1'000'000, downline::sale_kind::retail, downline::no_date, "", 0);
+    b.add_values("C", 50'000'000, 500'000, downline::sale_kind::retail, downline::no_date, "", 1);
+    return std::move(b).build();
+  }();
+  downline_fuzz::memory_file file(data, size);
+  downline_fuzz::expect_answer([&] {
+    const downline::carry_state state = downline::carry_state::from_csv(file.path());
+    downline::run_options options;
+    options.state_in = &state;
+    downline::run(rules, net, sales, options);
+  });
+  return 0;
+}
