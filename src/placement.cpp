@@ -497,8 +497,7 @@ placement_tree placement_tree::build(const network& net, const placement_options
 
 std::shared_ptr<const placement_tree> placement_tree::of(const network& net, const placement_options& options) {
   if (!net.placements_) return std::make_shared<const placement_tree>(build(net, options));  // a moved-from network
-  const std::uint64_t key = std::uint64_t{options.binary} << 40 | std::uint64_t{options.width} << 8 |
-                            static_cast<std::uint64_t>(options.rule);
+  const std::uint64_t key = key_of(options);
   network::placement_cache& cache = *net.placements_;
   const std::lock_guard<std::mutex> lock(cache.mutex);
   for (const auto& [k, tree] : cache.trees)

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "downline/ledger.hpp"
 #include "downline/line_set.hpp"
 #include "downline/network.hpp"
+#include "downline/placement.hpp"
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -127,6 +129,10 @@ class bonus {
   /// Builds what evaluate() needs from the network alone (a placement tree, kept with the
   /// network), so that it can run beside the ledger passes (see downline::prepare).
   virtual void prepare(const network& /*net*/) const {}
+
+  /// The placement tree this bonus pays over (binary, matrix), or none: what a compiled
+  /// network saves for the plan (write_compiled_network).
+  virtual std::optional<placement_options> placement_need() const noexcept { return std::nullopt; }
 
   /// True for bonuses that carry volume between periods (binary): they read
   /// period_input::carry_in and fill bonus_result::carry_out (SPEC §7).

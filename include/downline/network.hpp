@@ -41,6 +41,8 @@ class network {
   /// Loads network.csv (SPEC §2). Throws input_error / network_error naming file, line, value.
   /// O(rows); memory O(rows).
   static network from_csv(const std::filesystem::path& path);
+  /// Loads a compiled network (network_file.hpp) or, failing its magic, network.csv.
+  static network load(const std::filesystem::path& path);
 
   std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(parent_.size()); }
   /// Name used in messages: the file path, or "arrays".
@@ -94,6 +96,7 @@ class network {
  private:
   friend class network_builder;
   friend class placement_tree;
+  friend struct network_file_access;
   /// Placement trees built from this network (placement_tree::of), by options: a network
   /// does not change once built, so they stay valid.
   struct placement_cache {

@@ -106,6 +106,12 @@ class placement_tree {
   position_t position(member_index m) const noexcept;
 
  private:
+  friend struct network_file_access;
+  /// The cache key of a tree's options (network::placement_cache).
+  static std::uint64_t key_of(const placement_options& options) noexcept {
+    return std::uint64_t{options.binary} << 40 | std::uint64_t{options.width} << 8 |
+           static_cast<std::uint64_t>(options.rule);
+  }
   bool binary_ = true;
   std::uint32_t width_ = 2;
   // On huge pages: bonuses read them at random, and TLB misses dominate on large networks.

@@ -14,6 +14,7 @@ int validate_command(int argc, char** argv);
 int generate_command(int argc, char** argv);
 int demo_command(int argc, char** argv);
 int compare_command(int argc, char** argv);
+int compile_network_command(int argc, char** argv);
 
 /// `--period`, when given (run and compare read it alike).
 std::optional<period_month> read_period(const args& a);

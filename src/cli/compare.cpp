@@ -48,7 +48,7 @@ int compare_command(int argc, char** argv) {
 
   show.stage("reading the network and the sales");
   auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, false); });
-  const network net = network::from_csv(network_path);
+  const network net = network::load(network_path);  // network.csv or a compiled .dlnet
   const ledger sales = parsing.get().build(net);
 
   show.stage(fmt::format("computing {} plans ({} sale lines)", plans.size(), sales.size()));

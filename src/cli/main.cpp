@@ -30,6 +30,9 @@ const char* usage =
     "  demo      [--plan unilevel|binary|stairstep_breakaway|unilevel_matching|\n"
     "            hybrid_binary_unilevel_matching|hybrid_rank_tiered] runs a shipped\n"
     "            example and prints commission statements\n"
+    "  compile-network --network N.csv [--plan P.json] --out N.dlnet\n"
+    "            checks and numbers the network once; run, validate and compare\n"
+    "            accept the .dlnet file as --network\n"
     "  version\n";
 }
 
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
     if (command == "validate") return validate_command(argc, argv);
     if (command == "generate") return generate_command(argc, argv);
     if (command == "demo") return demo_command(argc, argv);
+    if (command == "compile-network") return compile_network_command(argc, argv);
     if (command == "version" || command == "--version") {
       std::puts("downline " DOWNLINE_VERSION_STRING);
       return 0;

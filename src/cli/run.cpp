@@ -46,7 +46,7 @@ int run_command(int argc, char** argv) {
   const bool explain = a.get("lines").has_value();
   auto parsing = std::async(std::launch::async,
                             [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, explain); });
-  const network net = network::from_csv(network_path);
+  const network net = network::load(network_path);  // network.csv or a compiled .dlnet
   // What the bonuses need from the network alone (placement trees) is built beside resolving
   // the sales' member ids; run() finds it done, or waits for it.
   auto preparing = std::async(std::launch::async, [&] { prepare(rules, net); });
@@ -81,7 +81,7 @@ int validate_command(int argc, char** argv) {
   const plan rules = plan::from_file(a.require("plan"));
   std::string report = fmt::format("ok: plan '{}' ({} ranks, {} bonuses)", rules.name, rules.ranks.size(), rules.bonuses.size());
   if (auto path = a.get("network")) {
-    const network net = network::from_csv(*path);
+    const network net = network::load(*path);
     report += fmt::format("; network {} members", net.size());
     if (auto sales_path = a.get("sales")) {
       const ledger sales = ledger::from_csv(*sales_path, net);

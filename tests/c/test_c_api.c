@@ -177,6 +177,27 @@ static int run_golden(const char* case_dir, const char* prefix) {
     free(ranks);
     remove(ranks_path);
   }
+  if (net && plan && expected) { /* the network compiled with the plan: the same bytes */
+    char *compiled_path = concat(prefix, ".dlnet"), *csv = NULL;
+    downline_network* compiled = NULL;
+    downline_ledger* compiled_sales = NULL;
+    downline_result* again = NULL;
+    size_t needed = 0;
+    CHECK_OK(downline_network_compile(net, plan, compiled_path));
+    CHECK_OK(downline_network_from_file(&compiled, compiled_path));
+    CHECK_OK(downline_ledger_from_csv(&compiled_sales, compiled, sales_path));
+    CHECK_OK(downline_run(&again, plan, compiled, compiled_sales, &options));
+    CHECK(downline_result_payouts_csv(NULL, 0, &needed, again) == DOWNLINE_ERROR_BUFFER_TOO_SMALL);
+    csv = malloc(needed);
+    CHECK_OK(downline_result_payouts_csv(csv, needed, &needed, again));
+    if (csv) CHECK_STR(csv, expected);
+    free(csv);
+    downline_result_destroy(&again);
+    downline_ledger_destroy(&compiled_sales);
+    downline_network_destroy(&compiled);
+    remove(compiled_path);
+    free(compiled_path);
+  }
   downline_result_destroy(&res);
   downline_state_destroy(&state);
   downline_ledger_destroy(&sales);

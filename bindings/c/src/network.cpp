@@ -3,6 +3,8 @@
 #include <limits>
 #include <memory>
 
+#include "downline/network_file.hpp"
+#include "downline/plan.hpp"
 #include "guard.hpp"
 #include "handles.hpp"
 
@@ -18,6 +20,28 @@ downline_status downline_network_from_csv(downline_network** out, const char* pa
     require(path, "path", fn);
     auto data = std::make_shared<network_data>(downline::network::from_csv(path));
     *out = new downline_network{std::move(data)};
+  });
+}
+
+downline_status downline_network_from_file(downline_network** out, const char* path) {
+  const char* const fn = __func__;
+  if (out) *out = nullptr;
+  return guarded([&] {
+    require(out, "out", fn);
+    require(path, "path", fn);
+    auto data = std::make_shared<network_data>(downline::network::load(path));
+    *out = new downline_network{std::move(data)};
+  });
+}
+
+downline_status downline_network_compile(const downline_network* network, const downline_plan* plan,
+                                         const char* path) {
+  const char* const fn = __func__;
+  return guarded([&] {
+    require(network, "network", fn);
+    require(path, "path", fn);
+    downline::write_compiled_network(network->data->net, path,
+                                     plan ? downline::placement_needs(*plan->rules) : std::vector<downline::placement_options>{});
   });
 }
 

@@ -219,6 +219,17 @@ class Network:
         return cls(_core.Network.from_csv(_path(path)))
 
     @classmethod
+    def from_file(cls, path: PathLike) -> "Network":
+        """network.csv or a compiled network (``downline compile-network``, :meth:`compile`),
+        told apart by the file's first bytes; both give the same results."""
+        return cls(_core.Network.from_file(_path(path)))
+
+    def compile(self, path: PathLike, plan: Optional["Plan"] = None) -> None:
+        """Writes this network as a compiled network file (with ``plan``, also the placement
+        trees its binary and matrix bonuses pay over); :meth:`from_file` maps it back."""
+        self._core.compile(_path(path), plan._core if plan is not None else None)
+
+    @classmethod
     def from_arrays(cls, ids: Column, sponsor_ids: Column, placement_ids: Column = None, positions: Column = None,
                     joined: Column = None) -> "Network":
         """Members from parallel columns, rows in any order. Ids are text (or integers); an empty

@@ -21,6 +21,7 @@
 #include "downline/error.hpp"
 #include "downline/io/output_file.hpp"
 #include "downline/io/writers.hpp"
+#include "downline/network_file.hpp"
 #include "downline/report.hpp"
 
 namespace downline::python {
@@ -275,6 +276,20 @@ PYBIND11_MODULE(_core, m) {
             return std::make_shared<py_network>(py_network{std::make_shared<const network>(network::from_csv(path))});
           },
           py::arg("path"))
+      .def_static(
+          "from_file",
+          [](const std::string& path) {
+            py::gil_scoped_release release;
+            return std::make_shared<py_network>(py_network{std::make_shared<const network>(network::load(path))});
+          },
+          py::arg("path"))
+      .def(
+          "compile",
+          [](const py_network& n, const std::string& path, const py_plan* rules) {
+            py::gil_scoped_release release;
+            write_compiled_network(*n.net, path, rules ? placement_needs(*rules->rules) : std::vector<placement_options>{});
+          },
+          py::arg("path"), py::arg("plan") = nullptr)
       .def_static(
           "from_columns",
           [](py::object ids, py::object sponsor_ids, py::object placement_ids, py::object positions,

@@ -55,6 +55,7 @@ class binary_bonus : public bonus {
   /// The placement tree this bonus pays over.
   void prepare(const network& net) const override;
   placement_options placement() const noexcept { return {true, 2, rule_}; }
+  std::optional<placement_options> placement_need() const noexcept override { return placement(); }
   /// Pairs one member's legs (carry_in and volume filled in); `qualified` as SPEC §5.2 says,
   /// `rank` the member's paid-as rank (for the by-rank tables).
   /// Returns nullptr, or what left the fixed-point range ("binary leg volume", ...) for the

@@ -32,6 +32,7 @@ class matrix_bonus : public bonus {
   /// The placement tree this bonus pays over.
   void prepare(const network& net) const override;
   placement_options placement() const noexcept { return {false, width_, placement_rule::bfs}; }
+  std::optional<placement_options> placement_need() const noexcept override { return placement(); }
 
  private:
   bool on_volume_ = false;

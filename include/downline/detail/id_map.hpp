@@ -15,6 +15,7 @@
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
+struct network_file_access;
 namespace detail {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "id keys are built from little-endian loads");
@@ -146,6 +147,7 @@ class id_map {
   }
 
  private:
+  friend struct downline::network_file_access;  // saves and maps the table as it is
   /// Hints the cache about a coming find with this hash (find_each does it for its callers).
   void prefetch(std::uint64_t h) const noexcept {
     if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);

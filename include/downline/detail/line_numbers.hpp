@@ -10,6 +10,7 @@
 #include "downline/base.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
+struct network_file_access;
 namespace detail {
 
 /**
@@ -46,6 +47,7 @@ class line_numbers {
   }
 
  private:
+  friend struct downline::network_file_access;
   std::vector<std::pair<std::size_t, std::size_t>> jumps_;  // (row, its line), ascending
   std::size_t size_ = 0, expected_ = 0;
 };

@@ -163,6 +163,21 @@ DOWNLINE_C_API const char* downline_plan_rank_name(const downline_plan* plan, si
 DOWNLINE_C_API downline_status downline_network_from_csv(downline_network** out, const char* path);
 
 /**
+ * Loads a network from either network.csv or a compiled network file (`downline
+ * compile-network`, downline_network_compile), told apart by the file's first bytes. A
+ * compiled file is mapped and checked (header, checksum, structure): a truncated, corrupted or
+ * foreign file is an error naming the file. Results equal those of the CSV, byte for byte.
+ */
+DOWNLINE_C_API downline_status downline_network_from_file(downline_network** out, const char* path);
+
+/**
+ * Writes `network` as a compiled network file (atomically: no partial file on error). With a
+ * plan (may be NULL), the placement trees its binary and matrix bonuses pay over are saved too.
+ */
+DOWNLINE_C_API downline_status downline_network_compile(const downline_network* network, const downline_plan* plan,
+                                                        const char* path);
+
+/**
  * Builds a network from `count` rows given as parallel arrays of NUL-terminated strings, rows
  * in any order (a sponsor may come after its recruits). `ids` and `sponsor_ids` are required
  * (a NULL or "" sponsor makes a root); `placement_ids`, `positions` ("L", "R" or "1".."width")

@@ -1,0 +1,114 @@
+"""`downline compile-network`: a compiled network gives byte-identical outputs to its CSV, and
+a damaged or foreign file is a clear error, never a crash.
+
+For every golden case (tests/data/golden/*), the network is compiled with and without the
+case's plan (with it, the placement trees are saved too), and `run` on the .dlnet must write
+payouts, ranks, lines, state and summary byte for byte as `run` on network.csv. Then the file
+is truncated at many lengths, has single bytes flipped all over, gets a newer format version and
+the other byte order in its header, and foreign files stand in for it: each run must exit 1
+with a message naming the file.
+
+    DOWNLINE_CLI=build/release/downline python3 -m pytest tests/cli/test_compiled_network.py
+"""
+
+import os
+import shlex
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+GOLDEN_DIR = Path(__file__).parent.parent / "data" / "golden"
+_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
+pytestmark = pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set")
+CLI = [os.path.abspath(a) if i == 0 and os.sep in a else a for i, a in enumerate(shlex.split(_CLI_ENV))]
+CASES = sorted(p.name for p in GOLDEN_DIR.iterdir() if p.is_dir()) if GOLDEN_DIR.is_dir() else []
+OUTPUTS = ["out", "ranks", "lines", "summary-json", "state-out"]
+
+
+def cli(*args, check=True):
+    proc = subprocess.run(CLI + [str(a) for a in args], capture_output=True, text=True, timeout=120)
+    assert proc.returncode >= 0, f"crashed with signal {-proc.returncode}: {proc.stderr}"
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def run_case(case, network, out_dir):
+    out_dir.mkdir()
+    args_file = case / "args"
+    extra = shlex.split(args_file.read_text()) if args_file.exists() else []
+    outputs = []
+    for name in OUTPUTS:
+        outputs += [f"--{name}", out_dir / name]
+    cli("run", "--plan", case / "plan.json", "--network", network, "--sales", case / "sales.csv", "--quiet",
+        *outputs, *extra)
+    return {name: (out_dir / name).read_bytes() for name in OUTPUTS}
+
+
+@pytest.mark.parametrize("with_plan", [True, False], ids=["with-plan", "network-only"])
+@pytest.mark.parametrize("name", CASES)
+def test_compiled_network_gives_the_same_bytes(name, with_plan, tmp_path):
+    case = GOLDEN_DIR / name
+    compiled = tmp_path / "network.dlnet"
+    plan = ["--plan", case / "plan.json"] if with_plan else []
+    cli("compile-network", "--network", case / "network.csv", *plan, "--out", compiled, "--quiet")
+    assert compiled.read_bytes()[:8] == b"DLNET\x1a\r\n"
+    from_csv = run_case(case, case / "network.csv", tmp_path / "csv")
+    from_compiled = run_case(case, compiled, tmp_path / "compiled")
+    for output in OUTPUTS:
+        assert from_compiled[output] == from_csv[output], f"{output} differs"
+
+
+@pytest.fixture(scope="module")
+def binary_case(tmp_path_factory):
+    """A compiled network with a placement tree, and what a run on it needs."""
+    case = GOLDEN_DIR / "20_binary_rate_cap_refund"
+    compiled = tmp_path_factory.mktemp("compiled") / "network.dlnet"
+    cli("compile-network", "--network", case / "network.csv", "--plan", case / "plan.json", "--out", compiled)
+    return case, compiled.read_bytes()
+
+
+def run_damaged(case, data, tmp_path):
+    damaged = tmp_path / "damaged.dlnet"
+    damaged.write_bytes(data)
+    proc = cli("run", "--plan", case / "plan.json", "--network", damaged, "--sales", case / "sales.csv",
+               "--out", tmp_path / "payouts.csv", "--quiet", check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert str(damaged) in proc.stderr
+    assert not (tmp_path / "payouts.csv").exists()
+    return proc.stderr
+
+
+def test_truncated_file_is_named_truncated(binary_case, tmp_path):
+    case, data = binary_case
+    cuts = sorted(set(range(8, 200)) | set(range(200, len(data), max(1, len(data) // 97))))
+    for cut in cuts:
+        message = run_damaged(case, data[:cut], tmp_path)
+        assert "truncated compiled network" in message, (cut, message)
+
+
+def test_flipped_bytes_are_found(binary_case, tmp_path):
+    case, data = binary_case
+    for offset in range(64, len(data), max(1, len(data) // 301)):
+        damaged = bytearray(data)
+        damaged[offset] ^= 0x5A
+        message = run_damaged(case, bytes(damaged), tmp_path)
+        assert "corrupted compiled network: checksum mismatch" in message, (offset, message)
+
+
+def test_header_version_and_byte_order(binary_case, tmp_path):
+    case, data = binary_case
+    newer = data[:12] + struct.pack("<I", 2) + data[16:]
+    assert "format version 2, this downline reads version 1" in run_damaged(case, newer, tmp_path)
+    swapped = data[:8] + struct.pack(">I", 0x01020304) + data[12:]
+    assert "other byte order" in run_damaged(case, swapped, tmp_path)
+    longer = data + b"\0" * 64
+    assert "corrupted compiled network" in run_damaged(case, longer, tmp_path)
+
+
+def test_foreign_files_are_not_networks(binary_case, tmp_path):
+    case, _ = binary_case
+    for foreign in [b"", b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 4, b"PK\x03\x04" + b"\0" * 100]:
+        run_damaged(case, foreign, tmp_path)
