@@ -112,3 +112,86 @@ def test_foreign_files_are_not_networks(binary_case, tmp_path):
     case, _ = binary_case
     for foreign in [b"", b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 4, b"PK\x03\x04" + b"\0" * 100]:
         run_damaged(case, foreign, tmp_path)
+
+
+# --------------------------------------------------------------------------------------
+# A file with a valid checksum but wrong contents (written by a faulty tool, or crafted):
+# the structure checks must catch what the engine relies on.
+# --------------------------------------------------------------------------------------
+
+MASK = (1 << 64) - 1
+
+
+def checksum(data):
+    """The file's checksum (src/network_file.cpp), for re-sealing a file after an edit."""
+    k = 0x9E3779B97F4A7C15
+
+    def mix(h, w):
+        h = ((h ^ w) * 0xBF58476D1CE4E5B9) & MASK
+        return h ^ (h >> 29)
+
+    lanes = [k, k ^ 1, k ^ 2, k ^ 3]
+    n, i = len(data), 0
+    while i + 32 <= n:
+        for lane in range(4):
+            lanes[lane] = mix(lanes[lane], int.from_bytes(data[i + 8 * lane:i + 8 * lane + 8], "little"))
+        i += 32
+    lane = 0
+    while i < n:
+        lanes[lane] = mix(lanes[lane], int.from_bytes(data[i:i + 8], "little"))
+        lane, i = lane + 1, i + 8
+    h = n
+    for x in lanes:
+        h = mix((h * k) & MASK, x)
+    return h
+
+
+def sealed(data):
+    return data[:24] + struct.pack("<Q", checksum(data[64:])) + data[32:]
+
+
+def sections(data):
+    count = struct.unpack_from("<I", data, 32)[0]
+    return {kind: (size, offset, n) for kind, size, offset, n in
+            (struct.unpack_from("<IIQQ", data, 64 + 24 * i) for i in range(count))}
+
+
+def test_checksum_matches_the_writer(binary_case):
+    _, data = binary_case
+    assert sealed(data) == data
+
+
+@pytest.mark.parametrize("kind,index,value,words", [
+    (8, 1, 0xFFFFFFF0, "numbering"),          # a parent outside the network
+    (9, 0, 0, "numbering"),                   # a subtree that ends before it starts
+    (6, 2, 0x7FFFFFFF, "numbering"),          # a row outside the file
+    (4, 1, 1 << 40, "id"),                    # an id's bytes outside the arena (8-byte offsets)
+    (65, 1, 0xFFFFFFF0, "placement tree node"),  # a tree node's member outside the network
+])
+def test_wrong_contents_are_found(binary_case, tmp_path, kind, index, value, words):
+    case, data = binary_case
+    size, offset, _ = sections(data)[kind]
+    damaged = bytearray(data)
+    damaged[offset + size * index:offset + size * index + (8 if size == 8 else 4)] = \
+        value.to_bytes(8 if size == 8 else 4, "little")
+    message = run_damaged(case, sealed(bytes(damaged)), tmp_path)
+    assert "corrupted compiled network" in message and words in message, message
+
+
+def test_random_words_never_crash(binary_case, tmp_path):
+    """Random 4-byte words written over every section, re-sealed: exit 0 or 1, never a signal."""
+    import random
+    case, data = binary_case
+    rng = random.Random(14)
+    for kind, (size, offset, n) in sorted(sections(data).items()):
+        for _ in range(12):
+            if size * n < 4:
+                continue
+            damaged = bytearray(data)
+            at = offset + rng.randrange(0, size * n - 3)
+            damaged[at:at + 4] = rng.choice([0, 1, 0xFFFFFFFF, 0x80000000, rng.getrandbits(32)]).to_bytes(4, "little")
+            path = tmp_path / "random.dlnet"
+            path.write_bytes(sealed(bytes(damaged)))
+            proc = cli("run", "--plan", case / "plan.json", "--network", path, "--sales", case / "sales.csv",
+                       "--out", tmp_path / "payouts.csv", "--quiet", check=False)
+            assert proc.returncode in (0, 1), (kind, at, proc.returncode, proc.stderr)
