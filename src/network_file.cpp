@@ -417,6 +417,9 @@ void write_compiled_network(const network& net, const std::filesystem::path& pat
 }
 
 bool is_compiled_network(const std::filesystem::path& path) {
+  // Only a regular file is sniffed: reading from a pipe would take bytes the CSV reader needs.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
   std::ifstream in(path, std::ios::binary);
   std::array<char, 8> head{};
   return in.read(head.data(), head.size()) && head == magic;

@@ -33,7 +33,8 @@ std::vector<placement_options> placement_needs(const plan& rules);
 void write_compiled_network(const network& net, const std::filesystem::path& path,
                             const std::vector<placement_options>& placements = {});
 
-/// True when the file starts with the compiled network's magic (false when unreadable).
+/// True when a regular file starts with the compiled network's magic (false when unreadable,
+/// and for pipes and devices, which network::load reads as CSV).
 bool is_compiled_network(const std::filesystem::path& path);
 
 /**
