@@ -56,13 +56,47 @@ std::string format_date(date_t z) {
   return fmt::format("{:04}-{:02}-{:02}", y + (m <= 2), m, d);
 }
 
-std::string period_month::to_string() const { return fmt::format("{:04}-{:02}", year, month); }
+date_t iso_week_monday(int year, int week) noexcept {
+  // January 4th is always in week 1; its Monday starts the ISO year. 1970-01-01 was a Thursday.
+  const date_t jan4 = days_from_civil(year, 1, 4);
+  const int weekday = ((jan4 + 3) % 7 + 7) % 7;  // 0 = Monday
+  return jan4 - weekday + 7 * (week - 1);
+}
 
-std::optional<period_month> parse_period(std::string_view t) noexcept {
+int iso_weeks_in_year(int year) noexcept {
+  return (iso_week_monday(year + 1, 1) - iso_week_monday(year, 1)) / 7;
+}
+
+namespace {
+std::optional<commission_period> parse_month(std::string_view t) {
   if (t.size() != 7 || t[4] != '-' || !digits(t.substr(0, 4)) || !digits(t.substr(5, 2))) return std::nullopt;
-  period_month p{number(t.substr(0, 4)), number(t.substr(5, 2))};
-  if (p.month < 1 || p.month > 12) return std::nullopt;
-  return p;
+  const int year = number(t.substr(0, 4)), month = number(t.substr(5, 2));
+  if (month < 1 || month > 12) return std::nullopt;
+  const date_t end = month == 12 ? days_from_civil(year + 1, 1, 1) : days_from_civil(year, static_cast<unsigned>(month + 1), 1);
+  return commission_period{days_from_civil(year, static_cast<unsigned>(month), 1), end, std::string(t)};
+}
+
+std::optional<commission_period> parse_week(std::string_view t) {
+  if (t.size() != 8 || t[4] != '-' || t[5] != 'W' || !digits(t.substr(0, 4)) || !digits(t.substr(6, 2)))
+    return std::nullopt;
+  const int year = number(t.substr(0, 4)), week = number(t.substr(6, 2));
+  if (week < 1 || week > iso_weeks_in_year(year)) return std::nullopt;
+  const date_t monday = iso_week_monday(year, week);
+  return commission_period{monday, monday + 7, std::string(t)};
+}
+
+std::optional<commission_period> parse_range(std::string_view t) {
+  if (t.size() != 22 || t.substr(10, 2) != "..") return std::nullopt;
+  const auto first = parse_date(t.substr(0, 10)), last = parse_date(t.substr(12));
+  if (!first || !last || *last < *first) return std::nullopt;
+  return commission_period{*first, *last + 1, std::string(t)};
+}
+}  // namespace
+
+std::optional<commission_period> parse_period(std::string_view t) {
+  if (auto p = parse_month(t)) return p;
+  if (auto p = parse_week(t)) return p;
+  return parse_range(t);
 }
 
 DOWNLINE_END_NAMESPACE

@@ -127,15 +127,21 @@ plan plan::from_json(std::string_view text, const std::string& source) {
   json_value json = parse_plan_json(text, source);
   config_node root(json, "", source);
   root.expect_object();
-  root.allow_keys({"name", "currency", "money_decimals", "rounding", "qualification", "ranks", "bonuses", "payout_cap", "payout"});
+  root.allow_keys({"name", "currency", "money_decimals", "rounding", "qualification", "ranks", "rank_rules", "bonuses",
+                   "payout_cap", "payout"});
   plan p;
   p.name = root["name"].as_string();
   if (auto v = root.get("currency")) p.currency = v->as_string();
   if (auto v = root.get("money_decimals")) p.money_decimals = static_cast<int>(v->as_integer(0, 6));
   if (auto v = root.get("rounding")) p.rounding = parse_rounding(*v);
   if (auto q = root.get("qualification")) {
-    q->allow_keys({"active_pv"});
+    q->allow_keys({"active_pv", "active_periods"});
     if (auto v = q->get("active_pv")) p.active_pv = v->as_volume();
+    if (auto v = q->get("active_periods")) p.active_periods = static_cast<int>(v->as_integer(1, 1000));
+  }
+  if (auto rr = root.get("rank_rules")) {
+    rr->allow_keys({"grace_periods"});
+    if (auto v = rr->get("grace_periods")) p.grace_periods = static_cast<int>(v->as_integer(0, 1000));
   }
   if (auto ranks = root.get("ranks")) {
     if (ranks->size() > 32000) ranks->fail("too many ranks", std::to_string(ranks->size()));
@@ -153,6 +159,8 @@ plan plan::from_json(std::string_view text, const std::string& source) {
     std::string name = node["name"].as_string();
     if (name.empty()) node["name"].fail("bonus name is empty");
     if (p.find_bonus(name) >= 0) node["name"].fail("duplicate bonus name", name);
+    if (name == adjustment_payout_name)
+      node["name"].fail("'adjustment' is reserved for manual adjustments (SPEC §7.4)", name);
     std::string type = node["type"].as_string();
     bonus_factory factory = find_bonus_type(type);
     if (!factory) {

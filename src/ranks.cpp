@@ -8,13 +8,35 @@
 
 DOWNLINE_BEGIN_NAMESPACE
 
-qualification qualify(const plan& rules, const network& net, std::vector<volume_t> pv) {
+qualification qualify(const plan& rules, const network& net, std::vector<volume_t> pv, const member_state& previous) {
   const std::uint32_t n = net.size();
   qualification q;
   q.pv = std::move(pv);
   q.gv.assign(n, 0);
   q.rank.assign(n, no_rank);
   q.active.assign(n, 0);
+  const bool has_ranks = !rules.ranks.empty();
+  if (has_ranks) {
+    q.qualified_rank.assign(n, no_rank);
+    q.grace.assign(n, 0);
+  }
+  // History (SPEC §7.3): the previous period's paid-as rank and grace, and the look-back.
+  const std::vector<std::int64_t>* last_active = previous.find(engine_keys::last_active.name);
+  const std::vector<std::int64_t>* paid_before = previous.find(engine_keys::paid_rank.name);
+  const std::vector<std::int64_t>* grace_before = previous.find(engine_keys::grace.name);
+  const std::int64_t look_back = rules.active_periods - 1;
+  auto active = [&](member_index m) {
+    if (q.pv[m] >= rules.active_pv) return true;
+    return last_active && (*last_active)[m] >= 0 && (*last_active)[m] + 1 <= look_back;
+  };
+  // Paid-as rank from the qualified rank qr: kept at the previous one by grace (SPEC §7.3).
+  auto paid_as = [&](member_index m, rank_index qr) -> std::pair<rank_index, std::uint32_t> {
+    const auto before = static_cast<rank_index>(paid_before ? (*paid_before)[m] : no_rank);
+    const std::int64_t grace = grace_before ? (*grace_before)[m] : 0;
+    if (qr >= before) return {qr, 0};
+    if (grace < rules.grace_periods) return {before, static_cast<std::uint32_t>(grace + 1)};
+    return {qr, 0};
+  };
   std::vector<rank_index> best_in_subtree(n, no_rank);
   const rank_index breakaway = rules.breakaway_rank;
 
@@ -54,13 +76,20 @@ qualification qualify(const plan& rules, const network& net, std::vector<volume_
     return overflow_error("the group volume of member '" + std::string(net.id(who)) + "' overflows");
   };
   for (member_index m = n; m-- > 0;) {
-    q.active[m] = q.pv[m] >= rules.active_pv;
+    q.active[m] = active(m);
     if (__builtin_add_overflow(q.gv[m], q.pv[m], &q.gv[m])) throw overflow(m);
+    rank_index qualified = no_rank;
     for (std::size_t r = rules.ranks.size(); r-- > 0;) {
       if (meets(m, rules.ranks[r])) {
-        q.rank[m] = static_cast<rank_index>(r);
+        qualified = static_cast<rank_index>(r);
         break;
       }
+    }
+    if (has_ranks) {
+      const auto [paid, grace] = paid_as(m, qualified);
+      q.rank[m] = paid;
+      q.qualified_rank[m] = qualified;
+      q.grace[m] = grace;
     }
     best_in_subtree[m] = std::max(best_in_subtree[m], q.rank[m]);
     if (const member_index up = parent[m]; up != none) {
@@ -69,6 +98,36 @@ qualification qualify(const plan& rules, const network& net, std::vector<volume_
     }
   }
   return q;
+}
+
+void record_history(const plan& rules, qualification& q, const member_state& previous, member_state& next) {
+  const auto n = static_cast<std::uint32_t>(q.pv.size());
+  // last_active follows PV alone (not the look-back, not overrides), and is kept only while
+  // a later period's look-back can still reach it.
+  if (rules.active_periods > 1) {
+    const std::vector<std::int64_t>* before = previous.find(engine_keys::last_active.name);
+    std::vector<std::int64_t>& after = next.column(engine_keys::last_active, n);
+    const std::int64_t keep_below = rules.active_periods - 1;
+    for (member_index m = 0; m < n; ++m) {
+      std::int64_t v = engine_keys::last_active.none;
+      if (q.pv[m] >= rules.active_pv) v = 0;
+      else if (before && (*before)[m] >= 0) v = (*before)[m] + 1;
+      after[m] = v < keep_below ? v : engine_keys::last_active.none;
+    }
+  }
+  if (rules.ranks.empty()) return;
+  const std::vector<std::int64_t>* title_before = previous.find(engine_keys::title_rank.name);
+  q.title_rank.resize(n);
+  std::vector<std::int64_t>& paid = next.column(engine_keys::paid_rank, n);
+  std::vector<std::int64_t>& title = next.column(engine_keys::title_rank, n);
+  std::vector<std::int64_t>& grace = next.column(engine_keys::grace, n);
+  for (member_index m = 0; m < n; ++m) {
+    const auto earlier = static_cast<rank_index>(title_before ? (*title_before)[m] : no_rank);
+    q.title_rank[m] = std::max(earlier, q.rank[m]);
+    paid[m] = q.rank[m];
+    title[m] = q.title_rank[m];
+    grace[m] = q.grace[m];
+  }
 }
 
 DOWNLINE_END_NAMESPACE

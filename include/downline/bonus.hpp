@@ -16,6 +16,7 @@
 #include "downline/line_set.hpp"
 #include "downline/network.hpp"
 #include "downline/placement.hpp"
+#include "downline/state.hpp"
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -26,20 +27,36 @@ class plan;
 using rank_index = std::int16_t;
 inline constexpr rank_index no_rank = -1;
 
-/// Per member (preorder index): what ranks and qualification found, before any bonus.
+/**
+ * Per member (preorder index): what ranks and qualification found, before any bonus, with the
+ * member's history (SPEC §7.3) and the back office's overrides (§7.4) applied. Bonuses read
+ * `rank` (the paid-as rank) and `active`.
+ */
 struct qualification {
   std::vector<volume_t> pv, gv;
-  std::vector<rank_index> rank;
-  std::vector<std::uint8_t> active;
+  std::vector<rank_index> rank;      ///< paid-as rank, after grace and overrides
+  std::vector<std::uint8_t> active;  ///< after the activity look-back and overrides
+  /// The rank whose requirements held this period; title rank; periods held by grace. Empty
+  /// when the plan has no ranks (then no_rank, no_rank and 0 for everyone).
+  std::vector<rank_index> qualified_rank, title_rank;
+  std::vector<std::uint32_t> grace;
+  /// Per member an index into override_notes, or no_override; empty without overrides.
+  std::vector<std::uint32_t> override_note;
+  std::vector<std::string> override_notes;
+  static constexpr std::uint32_t no_override = 0xFFFFFFFFu;
+
+  rank_index qualified_rank_of(member_index m) const noexcept {
+    return qualified_rank.empty() ? rank[m] : qualified_rank[m];
+  }
+  rank_index title_rank_of(member_index m) const noexcept { return title_rank.empty() ? rank[m] : title_rank[m]; }
+  std::uint32_t grace_of(member_index m) const noexcept { return grace.empty() ? 0 : grace[m]; }
+  /// The override's note ("" when none was given), or nullptr when not overridden.
+  const std::string* override_of(member_index m) const noexcept {
+    return override_note.empty() || override_note[m] == no_override ? nullptr : &override_notes[override_note[m]];
+  }
 };
 
 inline constexpr std::uint32_t no_detail = 0xFFFFFFFFu;
-
-/// Binary carry of one bonus (SPEC §7), per member (network numbering), in the bonus's base
-/// unit with volume decimals (points, or currency for a bonus on amount). Empty: no carry.
-struct leg_carry {
-  std::vector<volume_t> left, right;
-};
 
 /// One explanation line (SPEC §8): `amount` is exact and unrounded.
 struct explanation {
@@ -54,6 +71,8 @@ struct explanation {
   /// Index into the result's `details` strings (lines.csv `detail`, e.g. a binary member's
   /// legs and carry), or no_detail.
   std::uint32_t detail = no_detail;
+  /// `rate` of a line that has no base or rate (an adjustment): both written empty.
+  static constexpr rate_t no_rate = -1;
 };
 
 /// What one bonus produced for one period.
@@ -66,9 +85,6 @@ struct bonus_result {
   /// Money the bonus could not distribute (a pool's remainder), in minor units; the engine
   /// adds it to summary::breakage.
   minor_t breakage = 0;
-  /// Carry into the next period (bonuses with carries_state()); the engine writes it to
-  /// result::state.
-  leg_carry carry_out;
   /// Strings the lines' `detail` indices point to.
   std::vector<std::string> details;
 };
@@ -83,8 +99,10 @@ struct period_input {
   bool explain;
   /// Results of the bonuses evaluated before this one, in plan order.
   const std::vector<bonus_result>& earlier;
-  /// Carry from the previous period for this bonus (carries_state() bonuses), or null.
-  const leg_carry* carry_in = nullptr;
+  /// The state the previous period handed over (SPEC §7.2): read the bonus's own keys.
+  const member_state& state_in;
+  /// The state for the next period: a stateful bonus writes its keys' columns here.
+  member_state& state_out;
 
   /// Per member, the sum of its lines' amounts in the period (millionths); with q.pv the
   /// per-buyer base of bonuses that are linear in the base (set by the engine).
@@ -134,9 +152,10 @@ class bonus {
   /// network saves for the plan (write_compiled_network).
   virtual std::optional<placement_options> placement_need() const noexcept { return std::nullopt; }
 
-  /// True for bonuses that carry volume between periods (binary): they read
-  /// period_input::carry_in and fill bonus_result::carry_out (SPEC §7).
-  virtual bool carries_state() const noexcept { return false; }
+  /// The state keys this bonus reads from period_input::state_in and writes to state_out
+  /// (binary: its carry per side). A new stateful bonus declares its keys here: the state
+  /// files, C and Python then carry them without further change.
+  virtual std::vector<state_key> state_keys() const { return {}; }
 
  protected:
   bonus() = default;

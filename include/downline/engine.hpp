@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Run one period: aggregate → ranks → bonuses → round → cap → result (SPEC §4–§8).
+// Run one period: state in → aggregate → ranks with history → overrides → bonuses → round →
+// cap → adjustments → state out (SPEC §4–§8).
 #pragma once
 
 #include <optional>
@@ -7,6 +8,7 @@
 #include "downline/date.hpp"
 #include "downline/ledger.hpp"
 #include "downline/network.hpp"
+#include "downline/overrides.hpp"
 #include "downline/plan.hpp"
 #include "downline/result.hpp"
 #include "downline/state.hpp"
@@ -14,13 +16,17 @@
 DOWNLINE_BEGIN_NAMESPACE
 
 struct run_options {
-  /// Only lines dated in this month count; then every line needs a date.
-  std::optional<period_month> period;
+  /// Only lines dated in this period count; then every line needs a date (SPEC §7.1).
+  std::optional<commission_period> period;
   /// Keep explanation lines (SPEC §8 lines.csv); costs memory per contribution.
   bool explain = false;
-  /// Carry from the previous period (binary bonuses); every entry must name a member of
-  /// the network and a binary bonus of the plan.
-  const carry_state* state_in = nullptr;
+  /// The state the previous period wrote (read_state), or null: carry, history, balances.
+  /// A state from the same or a later period is an error.
+  const member_state* state_in = nullptr;
+  /// Forced paid-as ranks and activity (SPEC §7.4), or null.
+  const overrides* overrides_in = nullptr;
+  /// Manual amounts added after the cap (SPEC §7.4), or null.
+  const adjustments* adjustments_in = nullptr;
 };
 
 /**

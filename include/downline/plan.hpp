@@ -16,6 +16,9 @@
 
 DOWNLINE_BEGIN_NAMESPACE
 
+/// The payout name of adjustments that name no plan bonus (SPEC §7.4); no bonus may use it.
+inline constexpr std::string_view adjustment_payout_name = "adjustment";
+
 /// `legs: [{ "count": 2, "rank": "Manager" }]` (SPEC §4).
 struct leg_requirement {
   std::uint32_t count = 0;
@@ -47,6 +50,11 @@ class plan {
   int money_decimals = 2;
   rounding_mode rounding = rounding_mode::half_even;
   volume_t active_pv = 0;
+  /// A member is active when its PV reached active_pv in this or the previous
+  /// active_periods − 1 periods (SPEC §7.3).
+  int active_periods = 1;
+  /// Periods a paid-as rank is kept by grace when the qualified rank falls below it.
+  int grace_periods = 0;
   std::vector<rank_definition> ranks;
   std::vector<std::shared_ptr<const bonus>> bonuses;
   std::optional<rate_t> payout_cap;

@@ -7,14 +7,26 @@
 #include "downline/bonus.hpp"
 #include "downline/network.hpp"
 #include "downline/plan.hpp"
+#include "downline/state.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 
 /**
- * From each member's PV: active flags, GV (without breakaway groups when the plan has a
- * breakaway rank) and the highest rank whose every requirement holds. One reverse sweep
- * of the preorder; O(members × ranks + Σ children × leg requirements), no recursion.
+ * From each member's PV: active flags (with the look-back of `previous`), GV (without
+ * breakaway groups when the plan has a breakaway rank), the qualified rank (the highest
+ * whose every requirement holds) and the paid-as rank and grace count from the previous
+ * paid-as rank and grace (SPEC §7.3). A member's paid-as rank is what the members above it
+ * see (legs, breakaway). One reverse sweep of the preorder; O(members × ranks + Σ children
+ * × leg requirements), no recursion.
  */
-qualification qualify(const plan& rules, const network& net, std::vector<volume_t> pv);
+qualification qualify(const plan& rules, const network& net, std::vector<volume_t> pv,
+                      const member_state& previous = member_state());
+
+/**
+ * The member history the next period needs (SPEC §7.2, §7.3), after overrides: the title
+ * rank (the higher of the previous title and the paid-as rank, also set in q), and the keys
+ * paid_rank, title_rank, grace and last_active written to `next`. O(members).
+ */
+void record_history(const plan& rules, qualification& q, const member_state& previous, member_state& next);
 
 DOWNLINE_END_NAMESPACE

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,7 +33,7 @@ struct bonus_summary {
 /// SPEC §8's summary. Money in minor units, sums of amounts exact (millionths).
 struct summary {
   std::string plan_name, currency;
-  std::optional<period_month> period;
+  std::optional<commission_period> period;
   int money_decimals = 2;
   std::uint64_t members = 0, sale_lines = 0, active_members = 0, earners = 0, zero_earners = 0;
   __int128 total_amount = 0;                          ///< Σ amount of the period's lines, millionths
@@ -65,12 +66,15 @@ struct result {
   std::vector<std::string> details;       ///< what explanation::detail indexes
   std::vector<std::vector<minor_t>> rounded;  ///< per bonus, per member, before the cap
   summary totals;
-  std::vector<leg_carry> carry;  ///< per bonus: carry into the next period (empty when none)
+  /// The plan the result was computed with (names of ranks and state keys).
+  std::shared_ptr<const plan> rules;
+  /// The state for the next period (SPEC §7.2): carry, history (and balances).
+  member_state next_state;
 
-  /// The carry into the next period as state rows (SPEC §7): network-file order, then plan
-  /// order, rows with zero on both sides left out. Built on demand: at 10M members the rows
-  /// take seconds and hundreds of MB, and most runs never write them. O(members × bonuses).
-  carry_state state() const;
+  /// The state for the next period as text rows (network-file order, then the schema's key
+  /// order; rows at their default left out). Built on demand: at 10M members the rows take
+  /// seconds and hundreds of MB, and most runs never ask. O(members × keys).
+  state_text state() const;
 };
 
 DOWNLINE_END_NAMESPACE

@@ -196,6 +196,10 @@ void binary_bonus::prepare(const network& net) const {
   (void)placement_tree::of(net, placement());
 }
 
+std::vector<state_key> binary_bonus::state_keys() const {
+  return {{"carry_left:" + name(), state_kind::volume, 0}, {"carry_right:" + name(), state_kind::volume, 0}};
+}
+
 void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
   const network& net = in.net;
   const std::uint32_t n = net.size();
@@ -242,10 +246,11 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
     }
   }
 
-  const leg_carry* carry = in.carry_in && !in.carry_in->left.empty() ? in.carry_in : nullptr;
+  // Carry per side in and out (SPEC §7.2 keys carry_left:<name>, carry_right:<name>).
+  const std::vector<state_key> keys = state_keys();
+  const std::vector<std::int64_t>* carry[2] = {in.state_in.find(keys[0].name), in.state_in.find(keys[1].name)};
   out.exact.assign(n, 0);
-  out.carry_out.left.assign(n, 0);
-  out.carry_out.right.assign(n, 0);
+  std::vector<std::int64_t>* carry_out[2] = {&in.state_out.column(keys[0], n), &in.state_out.column(keys[1], n)};
   // Members pair independently: two threads take halves; each keeps its own figures and
   // explanation lines, joined in member order afterwards.
   struct half_result {
@@ -258,9 +263,9 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
     half_result& h = halves[half];
     for (auto m = static_cast<member_index>(begin); m < end; ++m) {
       binary_legs l;
-      if (carry && (__builtin_mul_overflow(carry->left[m], carry_unit, &l.carry_in[0]) ||
-                    __builtin_mul_overflow(carry->right[m], carry_unit, &l.carry_in[1])))
-        throw overflow_error(fmt::format("the binary carry of member '{}' overflows", net.id(m)));
+      for (int side = 0; side < 2; ++side)
+        if (carry[side] && __builtin_mul_overflow((*carry[side])[m], carry_unit, &l.carry_in[side]))
+          throw overflow_error(fmt::format("the binary carry of member '{}' overflows", net.id(m)));
       l.volume[0] = legs[m][0];
       l.volume[1] = legs[m][1];
       if ((l.carry_in[0] | l.carry_in[1] | l.volume[0] | l.volume[1]) == 0) continue;  // nothing to pair or carry
@@ -271,8 +276,8 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
       if (const char* what = pair(l, ok, rank))
         throw overflow_error(fmt::format("the {} of member '{}' overflows", what, net.id(m)));
       out.exact[m] = l.pay;
-      out.carry_out.left[m] = l.carry_out[0] / carry_unit;
-      out.carry_out.right[m] = l.carry_out[1] / carry_unit;
+      (*carry_out[0])[m] = l.carry_out[0] / carry_unit;
+      (*carry_out[1])[m] = l.carry_out[1] / carry_unit;
       h.carried_in += static_cast<__int128>(l.carry_in[0]) + l.carry_in[1];
       h.matched += static_cast<__int128>(l.matched[0]) + l.matched[1];
       h.carried += static_cast<__int128>(l.carry_out[0]) + l.carry_out[1];

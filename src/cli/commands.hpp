@@ -17,6 +17,6 @@ int compare_command(int argc, char** argv);
 int compile_network_command(int argc, char** argv);
 
 /// `--period`, when given (run and compare read it alike).
-std::optional<period_month> read_period(const args& a);
+std::optional<commission_period> read_period(const args& a);
 
 }  // namespace downline::cli

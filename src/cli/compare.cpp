@@ -43,13 +43,12 @@ int compare_command(int argc, char** argv) {
                                      plan_paths[i], plan_paths[j], quote_value(rules[i].name)));
     plans.push_back(&rules[i]);
   }
-  std::vector<carry_state> states;
-  for (const auto& path : state_paths) states.push_back(carry_state::from_csv(path));
-
   show.stage("reading the network and the sales");
   auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, false); });
   const network net = network::load(network_path);  // network.csv or a compiled .dlnet
   const ledger sales = parsing.get().build(net);
+  std::vector<member_state> states;  // each plan's state names its own bonuses and ranks
+  for (std::size_t i = 0; i < state_paths.size(); ++i) states.push_back(read_state(state_paths[i], rules[i], net));
 
   show.stage(fmt::format("computing {} plans ({} sale lines)", plans.size(), sales.size()));
   std::vector<run_options> options(plans.size());

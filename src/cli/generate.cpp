@@ -37,10 +37,10 @@ int generate_command(int argc, char** argv) {
     else if (*p != "none") throw usage_error("--placement must be binary or matrix, not " + quote_value(*p));
   }
   if (auto text = a.get("period")) {
-    auto p = parse_period(*text);
-    if (!p) throw usage_error("--period must be YYYY-MM, not " + quote_value(*text));
-    o.year = p->year;
-    o.month = p->month;
+    // Generated data spans whole months: a calendar month only.
+    if (text->size() != 7 || !parse_period(*text)) throw usage_error("--period must be YYYY-MM, not " + quote_value(*text));
+    o.year = std::stoi(text->substr(0, 4));
+    o.month = std::stoi(text->substr(5, 2));
   }
   const std::string dir = a.require("out");
   generate(o, dir);

@@ -17,17 +17,20 @@
 
 namespace downline::cli {
 
-std::optional<period_month> read_period(const args& a) {
+std::optional<commission_period> read_period(const args& a) {
   auto text = a.get("period");
   if (!text) return std::nullopt;
   auto p = parse_period(*text);
-  if (!p) throw usage_error("--period must be YYYY-MM, not '" + *text + "'");
+  if (!p)
+    throw usage_error("--period must be a month YYYY-MM, an ISO week YYYY-Www or a range YYYY-MM-DD..YYYY-MM-DD of "
+                      "real dates, not " + quote_value(*text));
   return p;
 }
 
 int run_command(int argc, char** argv) {
   args a(argc, argv, 2,
-         {"plan", "network", "sales", "period", "state-in", "state-out", "out", "ranks", "lines", "summary-json", "report"},
+         {"plan", "network", "sales", "period", "state-in", "state-out", "overrides", "adjustments", "out", "ranks",
+          "lines", "summary-json", "report"},
          {"quiet"});
   const std::string plan_path = a.require("plan"), network_path = a.require("network"), sales_path = a.require("sales");
   const auto period = read_period(a);
@@ -51,14 +54,20 @@ int run_command(int argc, char** argv) {
   // the sales' member ids; run() finds it done, or waits for it.
   auto preparing = std::async(std::launch::async, [&] { prepare(rules, net); });
   const ledger sales = parsing.get().build(net);
-  std::optional<carry_state> state_in;
-  if (auto path = a.get("state-in")) state_in = carry_state::from_csv(*path);
+  std::optional<member_state> state_in;
+  if (auto path = a.get("state-in")) state_in = read_state(*path, rules, net);
+  std::optional<overrides> overridden;
+  if (auto path = a.get("overrides")) overridden = overrides::from_csv(*path, rules, net);
+  std::optional<adjustments> adjusted;
+  if (auto path = a.get("adjustments")) adjusted = adjustments::from_csv(*path, rules, net);
 
   show.stage(fmt::format("computing ({} sale lines)", sales.size()));
   run_options options;
   options.period = period;
   options.explain = explain || (a.get("report") && report_explains(sales));
   options.state_in = state_in ? &*state_in : nullptr;
+  options.overrides_in = overridden ? &*overridden : nullptr;
+  options.adjustments_in = adjusted ? &*adjusted : nullptr;
   const result r = run(rules, net, sales, options);
 
   // All or nothing: every output is in place, or none of the new ones (docs/reliability.md).
@@ -69,7 +78,7 @@ int run_command(int argc, char** argv) {
   if (auto path = a.get("lines")) write_lines(outputs.open(*path), r, sales);
   if (auto path = a.get("summary-json")) outputs.open(*path).buffer() += r.totals.to_json();
   if (auto path = a.get("report")) outputs.open(*path).buffer() += report_html(comparison{&net, {outcome_of(r, rules)}});
-  if (auto path = a.get("state-out")) r.state().write(outputs.open(*path));
+  if (auto path = a.get("state-out")) write_state(outputs.open(*path), r.next_state, rules, net);
   outputs.commit();
   show.finish();
   if (!a.flag("quiet")) std::fputs(r.totals.to_text().c_str(), outputs.to_stdout() ? stderr : stdout);

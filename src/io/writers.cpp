@@ -35,7 +35,7 @@ void write_payouts(output_file& out, const result& r, const plan& rules) {
 }
 
 void write_ranks(output_file& out, const result& r, const plan& rules) {
-  out.buffer() += "member_id,rank,pv,gv,active\n";
+  out.buffer() += "member_id,rank,pv,gv,active,qualified_rank,title_rank,grace,override\n";
   const network& net = *r.net;
   write_rows(out, net.size(), [&](std::string& b, std::size_t i) {
     const auto row = static_cast<std::uint32_t>(i);
@@ -47,7 +47,15 @@ void write_ranks(output_file& out, const result& r, const plan& rules) {
     append_trimmed(b, r.q.pv[m], volume_decimals);
     b += ',';
     append_trimmed(b, r.q.gv[m], volume_decimals);
-    b += r.q.active[m] ? ",true\n" : ",false\n";
+    b += r.q.active[m] ? ",true," : ",false,";
+    append_csv_field(b, rules.rank_name(r.q.qualified_rank_of(m)));
+    b += ',';
+    append_csv_field(b, rules.rank_name(r.q.title_rank_of(m)));
+    b += ',';
+    fmt::format_to(std::back_inserter(b), "{}", r.q.grace_of(m));
+    b += ',';
+    if (const std::string* note = r.q.override_of(m)) append_csv_field(b, note->empty() ? "override" : *note);
+    b += '\n';
   });
 }
 
@@ -67,10 +75,14 @@ void write_lines(output_file& out, const result& r, const ledger& sales) {
     b += ',';
     if (e.level) fmt::format_to(std::back_inserter(b), "{}", e.level);
     b += ',';
-    append_trimmed(b, e.base, base_decimals);
-    b += ',';
-    append_trimmed(b, e.rate, 4);
-    b += "%,";
+    if (e.rate == explanation::no_rate) {
+      b += ",,";
+    } else {
+      append_trimmed(b, e.base, base_decimals);
+      b += ',';
+      append_trimmed(b, e.rate, 4);
+      b += "%,";
+    }
     append_trimmed(b, e.amount, exact_decimals);
     b += ',';
     if (e.detail != no_detail) append_csv_field(b, r.details[e.detail]);

@@ -475,7 +475,7 @@ static void test_state(const char* prefix) {
   CHECK_OK(downline_state_write_csv(state, path));
   text = read_file(path);
   CHECK(text != NULL);
-  if (text) CHECK_STR(text, "member_id,bonus,left,right\nR,bin,60,0\nA,bin,0,12.5\n");
+  if (text) CHECK_STR(text, "member_id,key,value\n,period,\nR,carry_left:bin,60\nA,carry_right:bin,12.5\n");
   CHECK_OK(downline_state_from_csv(&again, path));
   CHECK(downline_state_size(again) == 2);
   CHECK_OK(downline_state_entry(&c, again, 0));
@@ -496,7 +496,7 @@ static void test_state(const char* prefix) {
     options.state_in = state;
     CHECK(downline_run(&res, plan, net, sales, &options) == DOWNLINE_ERROR_INPUT);
     CHECK(strstr(downline_last_error_message(), "state row 0") != NULL);
-    CHECK(strstr(downline_last_error_message(), "'bin'") != NULL);
+    CHECK(strstr(downline_last_error_message(), "'carry_left:bin'") != NULL);
     CHECK(res == NULL);
     /* No binary bonus, no carry out. R's own sale pays no one: no payout lines, and an empty
        buffer is then big enough. */

@@ -327,7 +327,7 @@ static void test_run_errors(const char* prefix) {
 
   CHECK_ERROR(downline_run(&res, plan, other, sales, NULL), DOWNLINE_ERROR_USAGE, "the ledger was loaded against another network");
   options.period = "2026-13";
-  CHECK_ERROR(downline_run(&res, plan, net, sales, &options), DOWNLINE_ERROR_USAGE, "period must be YYYY-MM '2026-13'");
+  CHECK_ERROR(downline_run(&res, plan, net, sales, &options), DOWNLINE_ERROR_USAGE, "period must be YYYY-MM, YYYY-Www or YYYY-MM-DD..YYYY-MM-DD '2026-13'");
   options.period = "2026-03";
   CHECK_ERROR(downline_run(&res, plan, net, undated, &options), DOWNLINE_ERROR_INPUT,
               "sales row 0: a period (2026-03) is given but this sale line has no date ''");
@@ -338,7 +338,7 @@ static void test_run_errors(const char* prefix) {
   CHECK_OK(downline_state_from_arrays(&state, 1, carry_members, carry_bonuses, carry, carry));
   options.state_in = state;
   CHECK_ERROR(downline_run(&res, plan, net, sales, &options), DOWNLINE_ERROR_INPUT,
-              "state row 0: carry for a member who is not in the network 'NOBODY'");
+              "state row 0: state for a member who is not in the network 'NOBODY'");
   CHECK(res == NULL);
   options.state_in = NULL;
 
@@ -382,7 +382,7 @@ static void test_run_errors(const char* prefix) {
     CHECK(!file_exists(lines_path));
     CHECK_ERROR(downline_result_write_payouts(res, path), DOWNLINE_ERROR_IO, ".nodir");
     CHECK(!file_exists(path));
-    CHECK_ERROR(downline_state_entry(&entry, state, 1), DOWNLINE_ERROR_USAGE, "index out of range (1 entries) '1'");
+    CHECK_ERROR(downline_state_entry(&entry, state, 1), DOWNLINE_ERROR_USAGE, "index out of range (1 carry entries) '1'");
 
     /* Unknown ids. */
     CHECK_ERROR(downline_network_find(&row, net, "ZZ"), DOWNLINE_ERROR_NOT_FOUND, "no member with this id 'ZZ'");

@@ -144,11 +144,13 @@ inline void check_golden_case(const std::string& name) {
   CHECK(payouts == slurp(dir / "expected_payouts.csv"));
 
   if (std::filesystem::exists(dir / "expected_ranks.csv")) {
-    std::string ranks = "member_id,rank,pv,gv,active\n";
+    std::string ranks = "member_id,rank,pv,gv,active,qualified_rank,title_rank,grace,override\n";
     for (std::uint32_t row = 0; row < net.size(); ++row) {
       const member_index m = net.member_at_row(row);
-      ranks += fmt::format("{},{},{},{},{}\n", net.id(m), rules.rank_name(r.q.rank[m]), format_trimmed(r.q.pv[m], volume_decimals),
-                           format_trimmed(r.q.gv[m], volume_decimals), r.q.active[m] ? "true" : "false");
+      ranks += fmt::format("{},{},{},{},{},{},{},{},\n", net.id(m), rules.rank_name(r.q.rank[m]),
+                           format_trimmed(r.q.pv[m], volume_decimals), format_trimmed(r.q.gv[m], volume_decimals),
+                           r.q.active[m] ? "true" : "false", rules.rank_name(r.q.qualified_rank_of(m)),
+                           rules.rank_name(r.q.title_rank_of(m)), r.q.grace_of(m));
     }
     CHECK(ranks == slurp(dir / "expected_ranks.csv"));
   }

@@ -59,12 +59,41 @@ std::string payouts_csv(const result& r, int money_decimals) {
   return s;
 }
 
-std::string state_csv(const carry_state& state) {
-  std::string s = "member_id,bonus,left,right\n";
-  for (const carry_entry& e : state.entries)
-    if (e.left != 0 || e.right != 0)
-      s += fmt::format("{},{},{},{}\n", e.member_id, e.bonus, format_trimmed(e.left, volume_decimals),
-                       format_trimmed(e.right, volume_decimals));
+/// One member's binary carry of one bonus (ten-thousandths), as tests write and read it.
+struct carry_entry {
+  std::string member_id, bonus;
+  volume_t left = 0, right = 0;
+};
+
+/// The binary carry entries of a result's state for the next period, in file order.
+std::vector<carry_entry> carries(const result& r) {
+  std::vector<carry_entry> out;
+  for (const state_row& row : r.state().rows) {
+    const bool left = row.key.starts_with("carry_left:");
+    const std::string bonus = row.key.substr(row.key.find(':') + 1);
+    volume_t v = 0;
+    REQUIRE(parse_decimal(row.value, volume_decimals, v) == parse_status::ok);
+    if (out.empty() || out.back().member_id != row.member_id || out.back().bonus != bonus)
+      out.push_back({row.member_id, bonus, 0, 0});
+    (left ? out.back().left : out.back().right) = v;
+  }
+  return out;
+}
+
+/// A state holding these carry entries, resolved against the plan and network.
+member_state carry_state(const std::vector<carry_entry>& entries, const plan& rules, const network& net) {
+  state_text text;
+  for (const carry_entry& e : entries) {
+    text.rows.push_back({e.member_id, "carry_left:" + e.bonus, format_trimmed(e.left, volume_decimals)});
+    text.rows.push_back({e.member_id, "carry_right:" + e.bonus, format_trimmed(e.right, volume_decimals)});
+  }
+  return read_state(text, rules, net);
+}
+
+/// The state file a result writes (SPEC §7.2), from its text rows.
+std::string state_csv(const state_text& state) {
+  std::string s = "member_id,key,value\n,period," + state.period + "\n";
+  for (const state_row& r : state.rows) s += fmt::format("{},{},{}\n", r.member_id, r.key, r.value);
   return s;
 }
 
@@ -378,10 +407,10 @@ TEST_CASE("leg volume comes from the placement subtree, own sales excluded, refu
   // B: L = 300, R = 150 → 15.00.  C: L = -400, R = 0 → nothing.
   CHECK(payouts_csv(r, 2) == "member_id,bonus,amount\nB,team,15.00\n");
   CHECK(state_csv(r.state()) ==
-        "member_id,bonus,left,right\n"
-        "A,team,550,-150\n"
-        "B,team,150,0\n"
-        "C,team,-400,0\n");
+        "member_id,key,value\n,period,\n"
+        "A,carry_left:team,550\nA,carry_right:team,-150\n"
+        "B,carry_left:team,150\n"
+        "C,carry_left:team,-400\n");
   REQUIRE(r.lines.size() == 1);
   CHECK(r.lines[0].base == pts(150));
   CHECK(r.lines[0].rate == 100'000);
@@ -407,7 +436,8 @@ TEST_CASE("require_sponsored counts active recruits in each placement leg", "[bi
   // active_pv 50: C (40) is not active, so A lacks an active recruit on the right.
   const result r = run(active50, net, sales);
   CHECK(r.payouts.empty());
-  CHECK(state_csv(r.state()) == "member_id,bonus,left,right\nA,team,110,40\nB,team,10,0\n");
+  CHECK(state_csv(r.state()) ==
+        "member_id,key,value\n,period,\nA,carry_left:team,110\nA,carry_right:team,40\nB,carry_left:team,10\n");
 }
 
 TEST_CASE("two periods with carry through the C++ API equal the published examples", "[binary][state]") {
@@ -435,14 +465,14 @@ TEST_CASE("two periods with carry through the C++ API equal the published exampl
     CHECK(payouts_csv(first, rules.money_decimals) == slurp(dir / "expected_payouts_1.csv"));
     CHECK(state_csv(first.state()) == slurp(dir / "expected_state_1.csv"));
     // Carry in from the published state of period 1, read from its CSV.
-    const carry_state published = carry_state::from_csv(dir / "expected_state_1.csv");
+    const member_state published = read_state(dir / "expected_state_1.csv", rules, net);
     o.period = period_of(dir / "args_2");
     o.state_in = &published;
     const result second = run(rules, net, sales, o);
     CHECK(payouts_csv(second, rules.money_decimals) == slurp(dir / "expected_payouts_2.csv"));
     CHECK(state_csv(second.state()) == slurp(dir / "expected_state_2.csv"));
     // The in-memory state of period 1 works the same as its file.
-    const carry_state first_state = first.state();
+    const member_state first_state = read_state(first.state(), rules, net);
     o.state_in = &first_state;
     CHECK(state_csv(run(rules, net, sales, o).state()) == state_csv(second.state()));
     // Re-running period 1 is idempotent.
@@ -461,22 +491,22 @@ TEST_CASE("a state naming an unknown member or bonus, a non-binary bonus or a pa
   const plan p = plan::from_json(R"({"name": "t", "bonuses": [
       {"name": "level", "type": "unilevel", "rates": ["10%"]},
       {"name": "team", "type": "binary", "base": "volume", "rate": "10%"}]})");
-  auto refused = [&](std::vector<carry_entry> entries, const std::string& where, const std::string& value) {
-    carry_state s{std::move(entries)};
-    run_options o;
-    o.state_in = &s;
-    CHECK_THAT(error_of<input_error>([&] { run(p, net, sales, o); }),
+  auto refused = [&](std::vector<state_row> rows, const std::string& where, const std::string& value) {
+    const state_text text{"", std::move(rows)};
+    CHECK_THAT(error_of<input_error>([&] { read_state(text, p, net); }),
                Catch::StartsWith(where + ": ") && Catch::EndsWith("'" + value + "'"));
   };
-  refused({{"A", "team", 1, 0, "state.csv:2"}, {"Z", "team", 1, 0, "state.csv:3"}}, "state.csv:3", "Z");
-  refused({{"A", "nope", 1, 0, "state.csv:2"}}, "state.csv:2", "nope");
-  refused({{"A", "level", 1, 0, "state.csv:2"}}, "state.csv:2", "level");
-  refused({{"A", "team", 1, 0, "state.csv:2"}, {"A", "team", 2, 0, "state.csv:3"}}, "state.csv:3", "A");
-  carry_state good{{{"B", "team", 10'000 * 5, -10'000 * 2, "state.csv:2"}}};
+  refused({{"A", "carry_left:team", "1"}, {"Z", "carry_left:team", "1"}}, "state row 1", "Z");
+  refused({{"A", "carry_left:nope", "1"}}, "state row 0", "carry_left:nope");
+  refused({{"A", "carry_right:level", "1"}}, "state row 0", "carry_right:level");
+  refused({{"A", "carry_left:team", "1"}, {"A", "carry_left:team", "2"}}, "state row 1", "A");
+  refused({{"A", "carry_left:team", "1.23456"}}, "state row 0", "1.23456");
+  const member_state good = read_state(state_text{"", {{"B", "carry_left:team", "5"}, {"B", "carry_right:team", "-2"}}}, p, net);
   run_options o;
   o.state_in = &good;
   // B: left 5 + D's 10 = 15, right -2 → nothing pairs; the carry goes on.
-  CHECK(state_csv(run(p, net, sales, o).state()) == "member_id,bonus,left,right\nA,team,10,0\nB,team,15,-2\n");
+  CHECK(state_csv(run(p, net, sales, o).state()) ==
+        "member_id,key,value\n,period,\nA,carry_left:team,10\nB,carry_left:team,15\nB,carry_right:team,-2\n");
 }
 
 namespace {
@@ -520,15 +550,16 @@ TEST_CASE("engine results match a naive model on random networks (payouts, carry
       sale_rows.push_back({"m" + std::to_string(d.below(n)), std::to_string(points), std::to_string(points)});
     }
     const ledger sales = make_ledger(net, sale_rows);
-    carry_state state_in;
+    std::vector<carry_entry> carried_in;
     for (std::uint32_t i = 0; i < n; ++i)
       if (d.chance(30))
-        state_in.entries.push_back({"m" + std::to_string(i), "team", (static_cast<volume_t>(d.below(100)) - 20) * 10'000,
-                                    static_cast<volume_t>(d.below(100)) * 10'000, "state.csv"});
+        carried_in.push_back({"m" + std::to_string(i), "team", (static_cast<volume_t>(d.below(100)) - 20) * 10'000,
+                              static_cast<volume_t>(d.below(100)) * 10'000});
     const plan p = plan::from_json(fmt::format(
         R"({{"name": "t", "qualification": {{"active_pv": "{}"}}, "bonuses": [
             {{"name": "team", "type": "binary", "base": "volume", {}}}]}})",
         format_trimmed(v.active_pv, volume_decimals), v.keys));
+    const member_state state_in = carry_state(carried_in, p, net);
     run_options o;
     o.explain = true;
     o.state_in = &state_in;
@@ -546,7 +577,7 @@ TEST_CASE("engine results match a naive model on random networks (payouts, carry
       pv[b] += std::stoi(s.volume) * 10'000;
       for (int c = b; !spots[c].parent.empty(); c = row_of[spots[c].parent]) leg[row_of[spots[c].parent]][spots[c].slot] += v;
     }
-    for (const carry_entry& e : state_in.entries) carry[row_of[e.member_id]] = {e.left * 100, e.right * 100};
+    for (const carry_entry& e : carried_in) carry[row_of[e.member_id]] = {e.left * 100, e.right * 100};
     std::vector<std::array<std::uint32_t, 2>> recruits(n, {0, 0});
     for (std::uint32_t c = 0; c < n; ++c) {
       if (rows[c].sponsor.empty() || pv[c] < v.active_pv) continue;
@@ -584,7 +615,7 @@ TEST_CASE("engine results match a naive model on random networks (payouts, carry
     }
     INFO("round " << round << ", " << n << " members, " << v.keys);
     std::map<std::string, std::pair<volume_t, volume_t>> got_state;
-    for (const carry_entry& e : r.state().entries) got_state[e.member_id] = {e.left, e.right};
+    for (const carry_entry& e : carries(r)) got_state[e.member_id] = {e.left, e.right};
     CHECK(got_state == expected_state);
     std::map<std::string, minor_t> got_pay;
     for (const payout_line& pl : r.payouts) got_pay[std::string(net.id(pl.member))] = pl.amount;
@@ -630,7 +661,7 @@ TEST_CASE("payouts do not depend on sales order, nor on network order when place
       const result r = run(p, net, make_ledger(net, ss));
       std::map<std::string, std::string> out;
       for (const payout_line& pl : r.payouts) out[std::string(net.id(pl.member))] = format_fixed(pl.amount, 2);
-      for (const carry_entry& e : r.state().entries)
+      for (const carry_entry& e : carries(r))
         out[e.member_id + "/carry"] = format_trimmed(e.left, 4) + "|" + format_trimmed(e.right, 4);
       return out;
     };
@@ -696,10 +727,10 @@ TEST_CASE("a million-wide star and a million-deep chain run through the binary b
     const network net = make_network(rows);
     const result r = run(p, net, make_ledger(net, sales));
     CHECK(r.payouts.empty());                   // nothing on any right leg
-    const carry_state state = r.state();
-    REQUIRE(state.entries.size() == n - 1);   // everyone but the last carries its left leg
-    CHECK(state.entries[0].left == static_cast<volume_t>(n - 1) * 10'000);
-    CHECK(state.entries.back().left == 10'000);
+    const std::vector<carry_entry> state = carries(r);
+    REQUIRE(state.size() == n - 1);   // everyone but the last carries its left leg
+    CHECK(state[0].left == static_cast<volume_t>(n - 1) * 10'000);
+    CHECK(state.back().left == 10'000);
   }
 }
 
@@ -711,7 +742,7 @@ TEST_CASE("two binary bonuses in one plan keep their own placement, carry and ex
       {"name": "wide", "type": "binary", "base": "volume", "rate": "10%"},
       {"name": "level", "type": "unilevel", "rates": ["1%"]},
       {"name": "deep", "type": "binary", "base": "volume", "rate": "20%", "placement": "outer_left"}]})");
-  carry_state in{{{"A", "deep", 0, 10'000 * 40, "state.csv:2"}}};
+  const member_state in = carry_state({{"A", "deep", 0, 10'000 * 40}}, p, net);
   run_options o;
   o.explain = true;
   o.state_in = &in;
@@ -720,7 +751,8 @@ TEST_CASE("two binary bonuses in one plan keep their own placement, carry and ex
   // deep: A has L = 190 and R = 40 carried in → 8.00, carries 150; B has L = 90, C has L = 30.
   CHECK(payouts_csv(r, 2) == "member_id,bonus,amount\nA,wide,6.00\nA,level,1.90\nA,deep,8.00\n");
   CHECK(state_csv(r.state()) ==
-        "member_id,bonus,left,right\nA,wide,70,0\nA,deep,150,0\nB,wide,30,0\nB,deep,90,0\nC,deep,30,0\n");
+        "member_id,key,value\n,period,\nA,carry_left:wide,70\nA,carry_left:deep,150\nB,carry_left:wide,30\n"
+        "B,carry_left:deep,90\nC,carry_left:deep,30\n");
   int binary_lines = 0;
   for (const explanation& e : r.lines) {
     if (r.bonus_names[e.bonus] == "level") {

@@ -3,6 +3,7 @@
 #include "downline/date.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <cstdio>
 #include <string>
@@ -88,11 +89,9 @@ TEST_CASE("format_date / parse_date round trip over every day of 1896..2104", "[
       }
 }
 
-TEST_CASE("parse_period and period_month", "[date]") {
+TEST_CASE("parse_period: calendar months", "[date]") {
   auto p = parse_period("2026-03");
   REQUIRE(p.has_value());
-  CHECK(p->year == 2026);
-  CHECK(p->month == 3);
   CHECK(p->to_string() == "2026-03");
   CHECK(p->first() == must_parse("2026-03-01"));
   CHECK(p->end() == must_parse("2026-04-01"));
@@ -132,15 +131,64 @@ TEST_CASE("parse_period and period_month", "[date]") {
   SECTION("every month's length matches the calendar") {
     for (int y : {1900, 2000, 2023, 2024})
       for (int m = 1; m <= 12; ++m) {
-        period_month pm{y, m};
-        CHECK(static_cast<unsigned>(pm.end() - pm.first()) == month_days(y, static_cast<unsigned>(m)));
+        auto pm = parse_period(fmt::format("{:04}-{:02}", y, m));
+        REQUIRE(pm.has_value());
+        CHECK(static_cast<unsigned>(pm->end() - pm->first()) == month_days(y, static_cast<unsigned>(m)));
       }
   }
   SECTION("malformed periods") {
     for (const char* bad : {"", "2026-13", "2026-00", "2026-3", "2026/03", "2026-03-01", "202603", " 2026-03",
-                            "2026-03 ", "20a6-03", "2026-0x"}) {
+                            "2026-03 ", "20a6-03", "2026-0x", "2026-W54", "2025-W53", "2026-W00", "2026-w05",
+                            "2026-W5", "2026-02-30..2026-03-01", "2026-03-02..2026-03-01", "2026-03-01..",
+                            "2026-03-01...2026-03-02", "2026-03-01 .. 2026-03-02"}) {
       INFO("period '" << bad << "'");
       CHECK_FALSE(parse_period(bad).has_value());
     }
   }
+}
+
+TEST_CASE("parse_period: ISO weeks", "[date]") {
+  SECTION("2026-W01 starts in December 2025 (weeks follow the ISO year)") {
+    auto w = parse_period("2026-W01");
+    REQUIRE(w.has_value());
+    CHECK(w->first() == must_parse("2025-12-29"));
+    CHECK(w->end() == must_parse("2026-01-05"));
+    CHECK(w->to_string() == "2026-W01");
+  }
+  SECTION("2026 has 53 weeks; W53 ends on 2027-01-03") {
+    auto w = parse_period("2026-W53");
+    REQUIRE(w.has_value());
+    CHECK(w->first() == must_parse("2026-12-28"));
+    CHECK(w->end() == must_parse("2027-01-04"));
+    CHECK(iso_weeks_in_year(2026) == 53);
+  }
+  SECTION("2025 has 52 weeks") {
+    CHECK(iso_weeks_in_year(2025) == 52);
+    CHECK_FALSE(parse_period("2025-W53").has_value());
+    CHECK(parse_period("2025-W52")->end() == must_parse("2025-12-29"));
+  }
+  SECTION("every week starts on a Monday, and weeks tile the years 1999..2031") {
+    date_t expected = must_parse("1999-01-04");  // Monday of 1999-W01
+    for (int y = 1999; y <= 2031; ++y)
+      for (int k = 1; k <= iso_weeks_in_year(y); ++k) {
+        auto w = parse_period(fmt::format("{:04}-W{:02}", y, k));
+        REQUIRE(w.has_value());
+        REQUIRE(w->first() == expected);
+        REQUIRE(((w->first() + 3) % 7 + 7) % 7 == 0);
+        expected += 7;
+      }
+  }
+}
+
+TEST_CASE("parse_period: inclusive date ranges", "[date]") {
+  auto r = parse_period("2026-01-01..2026-01-15");
+  REQUIRE(r.has_value());
+  CHECK(r->first() == must_parse("2026-01-01"));
+  CHECK(r->end() == must_parse("2026-01-16"));
+  CHECK(r->contains(must_parse("2026-01-15")));
+  CHECK_FALSE(r->contains(must_parse("2026-01-16")));
+  auto one = parse_period("2024-02-29..2024-02-29");
+  REQUIRE(one.has_value());
+  CHECK(one->end() - one->first() == 1);
+  CHECK_FALSE(parse_period("2023-02-29..2023-03-01").has_value());
 }

@@ -43,8 +43,8 @@ std::vector<fs::path> golden_cases() {
 
 /// The CLI arguments of a case's `args` file that matter to the library.
 struct case_args {
-  std::optional<period_month> period;
-  std::optional<fs::path> state_in;
+  std::optional<commission_period> period;
+  std::optional<fs::path> state_in, overrides_in, adjustments_in;
 };
 
 case_args read_args(const fs::path& dir) {
@@ -60,6 +60,10 @@ case_args read_args(const fs::path& dir) {
       REQUIRE(a.period.has_value());
     } else if (word == "--state-in" && words >> value) {
       a.state_in = dir / value;
+    } else if (word == "--overrides" && words >> value) {
+      a.overrides_in = dir / value;
+    } else if (word == "--adjustments" && words >> value) {
+      a.adjustments_in = dir / value;
     } else {
       FAIL("case " << dir.filename().string() << ": args word '" << word << "' is not understood by test_golden.cpp");
     }
@@ -92,12 +96,18 @@ TEST_CASE("golden cases through the C++ API", "[golden]") {
       const plan rules = plan::from_file(dir / "plan.json");
       const network net = network::from_csv(dir / "network.csv");
       const ledger sales = ledger::from_csv(dir / "sales.csv", net);
-      std::optional<carry_state> state;
-      if (args.state_in) state = carry_state::from_csv(*args.state_in);
+      std::optional<member_state> state;
+      if (args.state_in) state = read_state(*args.state_in, rules, net);
+      std::optional<overrides> overridden;
+      if (args.overrides_in) overridden = overrides::from_csv(*args.overrides_in, rules, net);
+      std::optional<adjustments> adjusted;
+      if (args.adjustments_in) adjusted = adjustments::from_csv(*args.adjustments_in, rules, net);
       run_options options;
       options.period = args.period;
       options.explain = true;
       options.state_in = state ? &*state : nullptr;
+      options.overrides_in = overridden ? &*overridden : nullptr;
+      options.adjustments_in = adjusted ? &*adjusted : nullptr;
       const result r = run(rules, net, sales, options);
 
       const fs::path payouts_path = scratch.path / (name + "_payouts.csv");
@@ -116,7 +126,8 @@ TEST_CASE("golden cases through the C++ API", "[golden]") {
       // The explanation lines of each (member, bonus) sum to an exact amount that rounds to the
       // pre-cap amount (SPEC §6).
       std::vector<std::vector<exact_t>> sums(r.rounded.size(), std::vector<exact_t>(net.size(), 0));
-      for (const explanation& e : r.lines) sums.at(e.bonus).at(e.earner) += e.amount;
+      for (const explanation& e : r.lines)
+        if (e.rate != explanation::no_rate) sums.at(e.bonus).at(e.earner) += e.amount;  // adjustments come after
       for (std::size_t b = 0; b < r.rounded.size(); ++b)
         for (member_index m = 0; m < net.size(); ++m) {
           INFO("bonus " << r.bonus_names[b] << " member " << std::string(net.id(m)));

@@ -143,12 +143,12 @@ TEST_CASE("scale: a million-deep sponsor chain in reverse row order", "[scale]")
 
     std::ifstream ranks_in(ranks_path);
     std::getline(ranks_in, text);
-    CHECK(text == "member_id,rank,pv,gv,active");
+    CHECK(text == "member_id,rank,pv,gv,active,qualified_rank,title_rank,grace,override");
     std::uint32_t i = N;
     while (std::getline(ranks_in, text)) {
       REQUIRE(i > 0);
       --i;
-      REQUIRE(text == fmt::format("m{},,{},{},true", i, i % 2 ? 0 : 1, (N - i) / 2));
+      REQUIRE(text == fmt::format("m{},,{},{},true,,,0,", i, i % 2 ? 0 : 1, (N - i) / 2));
     }
     CHECK(i == 0);
     fs::remove(payouts_path);

@@ -110,12 +110,12 @@ def test_run_errors(files):
     plan = downline.Plan.from_json(files["plan"])
     net = downline.Network.from_csv(files["network"])
     sales = downline.Ledger.from_csv(files["sales"])
-    with pytest.raises(downline.UsageError, match=r"period must be YYYY-MM, not '2026-13'"):
+    with pytest.raises(downline.UsageError, match=r"period must be YYYY-MM, YYYY-Www or YYYY-MM-DD\.\.YYYY-MM-DD, not '2026-13'"):
         downline.run(plan, net, sales, period="2026-13")
     with pytest.raises(downline.InputError, match=r"sales\.csv:2: a period \(2026-03\) is given but this sale line has no date"):
         downline.run(plan, net, sales, period="2026-03")
     state = downline.State.from_arrays(["NOBODY"], ["level"], ["1"], ["0"])
-    with pytest.raises(downline.InputError, match=r"state row 0: carry for a member who is not in the network 'NOBODY'"):
+    with pytest.raises(downline.InputError, match=r"state row 0: state for a member who is not in the network 'NOBODY'"):
         downline.run(plan, net, sales, state=state)
     with pytest.raises(downline.UsageError, match="explain=True"):
         downline.run(plan, net, sales).lines

@@ -13,20 +13,29 @@ import downline
 def test_state_round_trips(tmp_path):
     state = downline.State.from_arrays(["R", "A", "Z"], ["bin", "bin", "bin"], ["60", Decimal("0"), "0"],
                                        ["0", Decimal("12.5"), "0"])
-    assert len(state) == 3
-    assert state.entries() == [("R", "bin", Decimal(60), Decimal(0)), ("A", "bin", Decimal(0), Decimal("12.5")),
-                               ("Z", "bin", Decimal(0), Decimal(0))]
+    # A zero side has no row, as in a state file.
+    assert len(state) == 2
+    assert state.rows() == [("R", "carry_left:bin", "60"), ("A", "carry_right:bin", "12.5")]
+    assert state.entries() == [("R", "bin", Decimal(60), Decimal(0)), ("A", "bin", Decimal(0), Decimal("12.5"))]
     state.to_csv(tmp_path / "state.csv")
-    # Rows with no carry are left out of the file.
-    assert (tmp_path / "state.csv").read_text() == "member_id,bonus,left,right\nR,bin,60,0\nA,bin,0,12.5\n"
+    assert (tmp_path / "state.csv").read_text() == (
+        "member_id,key,value\n,period,\nR,carry_left:bin,60\nA,carry_right:bin,12.5\n")
     again = downline.State.from_csv(tmp_path / "state.csv")
-    assert again.entries() == state.entries()[:2]
+    assert again == state
     frame = again.to_frame()
-    assert list(frame.columns) == ["member_id", "bonus", "left", "right"]
+    assert list(frame.columns) == ["member_id", "key", "value"]
     assert downline.State.from_frame(frame) == again
     # Integers are whole points unless told otherwise.
     assert downline.State.from_arrays(["R"], ["bin"], [600], [125], volume_decimals=1).entries() == [
         ("R", "bin", Decimal(60), Decimal("12.5"))]
+    # The earlier four-column carry file is still read.
+    (tmp_path / "old.csv").write_text("member_id,bonus,left,right\nR,bin,60,0\n")
+    assert downline.State.from_csv(tmp_path / "old.csv").entries() == [("R", "bin", Decimal(60), Decimal(0))]
+    # Any key, with the period that wrote it.
+    history = downline.State.from_rows(["R", "A"], ["paid_rank", "last_active"], ["Gold", "0"], period="2026-03")
+    assert history.period == "2026-03"
+    assert history.get("R", "paid_rank") == "Gold"
+    assert history.get("A", "grace") is None
 
 
 def test_a_plan_without_binary_carries_nothing():

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "downline/downline.h"
 #include "downline/error.hpp"
 
@@ -66,6 +68,13 @@ downline_status guarded(F&& body) noexcept {
 }
 
 /// Throws DOWNLINE_ERROR_USAGE "<function>: '<name>' is NULL" when `p` is NULL.
+/// An index check for readers: DOWNLINE_ERROR_USAGE naming the function when out of range.
+inline void check_index(std::size_t i, std::size_t size, const char* what, const char* function) {
+  if (i >= size)
+    throw status_error(DOWNLINE_ERROR_USAGE, fmt::format("{}: {} index out of range ({} {}s) '{}'", function, what,
+                                                         size, what, i));
+}
+
 inline void require(const void* p, const char* name, const char* function) {
   if (!p) throw status_error(DOWNLINE_ERROR_USAGE, std::string(function) + ": argument '" + name + "' is NULL");
 }

@@ -15,6 +15,7 @@
 #include "downline/network.hpp"
 #include "downline/plan.hpp"
 #include "downline/result.hpp"
+#include "downline/overrides.hpp"
 #include "downline/state.hpp"
 
 namespace downline::capi {
@@ -81,7 +82,26 @@ struct downline_ledger {
 };
 
 struct downline_state {
-  downline::carry_state state;
+  downline::state_text text;
+  std::string source;  // the CSV it was read from (runs read it again for file:line messages), or ""
+  // The binary carry entries (member, bonus, left, right) over the rows: built on first use.
+  struct carry {
+    std::size_t member_row;
+    std::string bonus;
+    std::int64_t side[2] = {0, 0};
+  };
+  mutable std::once_flag carry_once;
+  mutable std::vector<carry> carries;
+};
+
+struct downline_overrides {
+  std::vector<downline::override_row> rows;
+  std::string source;  // the CSV path, or "" for arrays
+};
+
+struct downline_adjustments {
+  std::vector<downline::adjustment_row> rows;
+  std::string source;
 };
 
 struct downline_result {

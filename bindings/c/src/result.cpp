@@ -17,12 +17,6 @@ using downline::member_index;
 
 namespace {
 
-void check_index(std::size_t i, std::size_t size, const char* what, const char* function) {
-  if (i >= size)
-    throw status_error(DOWNLINE_ERROR_USAGE, fmt::format("{}: {} index out of range ({} {}s) '{}'", function, what,
-                                                         size, what, i));
-}
-
 // The payout lines of each member form one run (lines are grouped by member): [first, end).
 void build_ranges(const downline_result& res) {
   std::call_once(res.ranges_once, [&] {
@@ -148,6 +142,22 @@ downline_status downline_result_rank(downline_rank_row* out, const downline_resu
   });
 }
 
+downline_status downline_result_history(downline_history_row* out, const downline_result* result, size_t row) {
+  const char* const fn = __func__;
+  return guarded([&] {
+    require(out, "out", fn);
+    require(result, "result", fn);
+    const downline::network& net = result->net->net;
+    check_index(row, net.size(), "member", fn);
+    const member_index m = net.member_at_row(static_cast<std::uint32_t>(row));
+    const downline::qualification& q = result->r.q;
+    const downline::plan& rules = *result->rules;
+    const std::string* note = q.override_of(m);
+    *out = {result->net->id(m), rules.rank_name(q.qualified_rank_of(m)).data(), rules.rank_name(q.title_rank_of(m)).data(),
+            q.grace_of(m), note ? 1 : 0, note ? note->c_str() : ""};
+  });
+}
+
 size_t downline_result_line_count(const downline_result* result) { return result ? result->r.lines.size() : 0; }
 
 downline_status downline_result_line(downline_line* out, const downline_result* result, size_t i) {
@@ -176,7 +186,9 @@ downline_status downline_result_state(downline_state** out, const downline_resul
   return guarded([&] {
     require(out, "out", fn);
     require(result, "result", fn);
-    *out = new downline_state{result->r.state()};
+    auto state = std::make_unique<downline_state>();
+    state->text = result->r.state();
+    *out = state.release();
   });
 }
 

@@ -330,7 +330,9 @@ class Ledger:
 
 
 class State:
-    """Carry between periods (binary leg volume per member and bonus, SPEC §7)."""
+    """What a period hands to the next (SPEC §7.2): rows (member_id, key, value) as exact text
+    and the period that wrote them. Keys: paid_rank, title_rank, grace, last_active, balance,
+    carry_left:<bonus>, carry_right:<bonus>. Checked against the plan and network at the run."""
 
     __slots__ = ("_core",)
 
@@ -339,50 +341,128 @@ class State:
 
     @classmethod
     def from_csv(cls, path: PathLike) -> "State":
-        """The CSV of ``downline run --state-out`` (member_id,bonus,left,right)."""
+        """The file of ``downline run --state-out`` (member_id,key,value with a ``,period,P``
+        row), or the earlier carry file (member_id,bonus,left,right)."""
         return cls(_core.State.from_csv(_path(path)))
+
+    @classmethod
+    def from_rows(cls, member_ids: Column, keys: Column, values: Column, period: Optional[str] = None) -> "State":
+        """Rows of text (values as exact text or Decimal); `period` the period that wrote them."""
+        return cls(_core.State.from_rows(_period_text(period), _texts(member_ids), _texts(keys), _texts(values)))
 
     @classmethod
     def from_arrays(cls, member_ids: Column, bonuses: Column, left: Column, right: Column,
                     volume_decimals: int = 0) -> "State":
-        """left / right: exact text or Decimal, or integers in 10^-volume_decimals points."""
-        return cls(_core.State.from_columns(member_ids, bonuses, left, right, volume_decimals))
+        """Binary carry only: left / right as exact text or Decimal, or integers in
+        10^-volume_decimals points (keys carry_left:<bonus>, carry_right:<bonus>)."""
+        ids, names = _texts(member_ids), _texts(bonuses)
+        lefts = [_volume_text(v, volume_decimals) for v in left]
+        rights = [_volume_text(v, volume_decimals) for v in right]
+        if not (len(ids) == len(names) == len(lefts) == len(rights)):
+            raise UsageError("member_ids, bonuses, left and right must have the same length ''")
+        rows_ids, rows_keys, rows_values = [], [], []
+        for m, b, l, r in zip(ids, names, lefts, rights):
+            for side, value in (("left", l), ("right", r)):
+                if Decimal(value) != 0:  # as in a state file: a zero side has no row
+                    rows_ids.append(m)
+                    rows_keys.append(f"carry_{side}:{b}")
+                    rows_values.append(value)
+        return cls.from_rows(rows_ids, rows_keys, rows_values)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame) -> "State":
-        """From a DataFrame with columns member_id, bonus, left, right (as to_frame gives: Decimal
-        or text volumes; integers are whole points)."""
+    def from_frame(cls, frame: pd.DataFrame, period: Optional[str] = None) -> "State":
+        """From a DataFrame with columns member_id, key, value (as to_frame gives), or the
+        earlier carry columns member_id, bonus, left, right."""
+        if "key" in frame.columns:
+            return cls.from_rows(frame["member_id"].to_numpy(), frame["key"].to_numpy(), frame["value"].to_numpy(),
+                                 period=period if period is not None else frame.attrs.get("period"))
         return cls.from_arrays(frame["member_id"].to_numpy(), frame["bonus"].to_numpy(), frame["left"].to_numpy(),
                                frame["right"].to_numpy())
 
+    @property
+    def period(self) -> Optional[str]:
+        """The period of the run that wrote the state, or None."""
+        return self._core.period or None
+
+    def rows(self) -> list:
+        """[(member_id, key, value)] as text, in file order."""
+        return [tuple(r) for r in self._core.rows()]
+
     def to_frame(self) -> pd.DataFrame:
-        """member_id, bonus, left, right (Decimal points)."""
-        rows = self._core.entries()
-        return pd.DataFrame({
-            "member_id": [r[0] for r in rows],
-            "bonus": [r[1] for r in rows],
-            "left": [Decimal(r[2]) for r in rows],
-            "right": [Decimal(r[3]) for r in rows],
-        }, columns=["member_id", "bonus", "left", "right"])
+        """member_id, key, value (text); frame.attrs["period"] holds the period."""
+        rows = self._core.rows()
+        frame = pd.DataFrame({"member_id": [r[0] for r in rows], "key": [r[1] for r in rows],
+                              "value": [r[2] for r in rows]}, columns=["member_id", "key", "value"])
+        frame.attrs["period"] = self.period
+        return frame
+
+    def get(self, member_id: str, key: str) -> Optional[str]:
+        """The value of one (member, key), or None when the state has no such row."""
+        for m, k, v in self._core.rows():
+            if m == member_id and k == key:
+                return v
+        return None
 
     def entries(self) -> list:
-        """[(member_id, bonus, left, right)] with exact Decimal volumes."""
-        return [(m, b, Decimal(l), Decimal(r)) for m, b, l, r in self._core.entries()]
+        """Binary carry: [(member_id, bonus, left, right)] with exact Decimal volumes."""
+        carry: dict = {}
+        for m, k, v in self._core.rows():
+            side, _, bonus = k.partition(":")
+            if side not in ("carry_left", "carry_right"):
+                continue
+            entry = carry.setdefault((m, bonus), [Decimal(0), Decimal(0)])
+            entry[0 if side == "carry_left" else 1] = Decimal(v)
+        return [(m, b, l, r) for (m, b), (l, r) in carry.items()]
 
     def to_csv(self, path: PathLike) -> None:
-        """Writes the state CSV (rows with zero carry left out), atomically."""
+        """Writes the state file atomically."""
         self._core.write_csv(_path(path))
 
     def __len__(self) -> int:
         return len(self._core)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, State) and self._core.entries() == other._core.entries()
+        return isinstance(other, State) and self.period == other.period and self.rows() == other.rows()
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"<downline.State: {len(self)} entries>"
+        return f"<downline.State: {len(self)} rows, period {self.period}>"
+
+
+def _texts(column: Column) -> list:
+    """A column as a list of text (None and NaN as "")."""
+    out = []
+    for v in column:
+        if v is None or (isinstance(v, float) and v != v):
+            out.append("")
+        elif isinstance(v, (bool, np.bool_)):
+            out.append("true" if v else "false")
+        else:
+            out.append(str(v))
+    return out
+
+
+def _volume_text(value: Any, decimals: int) -> str:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return str(Decimal(int(value)).scaleb(-decimals))
+    if isinstance(value, float):
+        raise TypeError("carry volumes must be exact (text, Decimal or integers), not float")
+    return str(value)
+
+
+def _rows_input(value: Any, core_type: Any, columns: tuple, what: str) -> Any:
+    """Overrides or adjustments given as a path or a DataFrame, as the core's rows."""
+    if value is None:
+        return None
+    if isinstance(value, (str, _os.PathLike)):
+        return core_type.from_csv(_path(value))
+    if isinstance(value, pd.DataFrame):
+        missing = [c for c in columns[:3] if c not in value.columns]
+        if missing:
+            raise UsageError(f"{what} needs the columns {', '.join(columns)} '{missing[0]}'")
+        return core_type.from_rows(*[_texts(value[c]) if c in value.columns else [""] * len(value) for c in columns])
+    raise TypeError(f"{what} must be a path or a DataFrame, not {type(value).__name__}")
 
 
 # ---- the run ------------------------------------------------------------------------------
@@ -428,10 +508,12 @@ class Result:
     @cached_property
     def ranks(self) -> pd.DataFrame:
         """ranks.csv: member_id, rank ("" below the first), pv, gv (Decimal points), active."""
-        ids, ranks, pv, gv, active = self._core.rank_columns()
+        ids, ranks, pv, gv, active, qualified, title, grace, override = self._core.rank_columns()
+        columns = ["member_id", "rank", "pv", "gv", "active", "qualified_rank", "title_rank", "grace", "override"]
         return pd.DataFrame({"member_id": ids, "rank": ranks, "pv": _from_units(pv, _VOLUME_DECIMALS, trim=True),
-                             "gv": _from_units(gv, _VOLUME_DECIMALS, trim=True), "active": active},
-                            columns=["member_id", "rank", "pv", "gv", "active"])
+                             "gv": _from_units(gv, _VOLUME_DECIMALS, trim=True), "active": active,
+                             "qualified_rank": qualified, "title_rank": title, "grace": grace, "override": override},
+                            columns=columns)
 
     @cached_property
     def lines(self) -> pd.DataFrame:
@@ -511,16 +593,24 @@ def _carry(state: Union[State, PathLike, pd.DataFrame, None]) -> Optional[State]
 
 
 def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
-        state: Union[State, PathLike, pd.DataFrame, None] = None, explain: bool = False) -> Result:
+        state: Union[State, PathLike, pd.DataFrame, None] = None, explain: bool = False,
+        overrides: Union[PathLike, pd.DataFrame, None] = None,
+        adjustments: Union[PathLike, pd.DataFrame, None] = None) -> Result:
     """Evaluates `plan` over one period of `ledger` on `network` (SPEC §4-§8).
 
-    period: "YYYY-MM" (or a date / pandas Period): only lines dated in that month count.
-    state: the previous period's ``res.state`` (or a state CSV path, or a DataFrame).
+    period: "YYYY-MM", an ISO week "YYYY-Www" or a range "YYYY-MM-DD..YYYY-MM-DD" (or a date /
+    pandas Period for its month): only lines dated in it count.
+    state: the previous period's ``res.state`` (or a state file path, or a DataFrame).
+    overrides: member_id, rank, active, note (a path or a DataFrame; SPEC §7.4).
+    adjustments: member_id, bonus, amount, note (a path or a DataFrame; exact amounts).
     explain: keep explanation lines (``res.lines``). The GIL is released while it computes."""
     _check_inputs([plan], network, ledger)
-    carry = _carry(state)
+    previous = _carry(state)
     core = _core.run(plan._core, network._core, ledger._core, _period_text(period),
-                     carry._core if carry is not None else None, bool(explain))
+                     previous._core if previous is not None else None, bool(explain),
+                     _rows_input(overrides, _core.Overrides, ("member_id", "rank", "active", "note"), "overrides"),
+                     _rows_input(adjustments, _core.Adjustments, ("member_id", "bonus", "amount", "note"),
+                                 "adjustments"))
     return Result(core)
 
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // downline._core: the pybind11 extension behind `import downline`. Thin: it loads, runs and
 // hands back columns; downline/__init__.py turns them into pandas DataFrames and Decimals.
+#include <array>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,9 +57,20 @@ struct py_network {
   std::shared_ptr<const network> net;
 };
 
+/// A state as text (SPEC §7.2), resolved against the plan and network of the run it is given to.
 struct py_state {
-  carry_state state;
+  state_text text;
+  std::string source;  // the file it was read from (runs read it again, for file:line messages)
 };
+
+/// Overrides or adjustments (SPEC §7.4): rows as text, or a CSV path; resolved at the run.
+template <class Row>
+struct py_rows {
+  std::vector<Row> rows;
+  std::string source;
+};
+using py_overrides = py_rows<override_row>;
+using py_adjustments = py_rows<adjustment_row>;
 
 /**
  * A ledger is resolved against the network of each run (SPEC §9: `Ledger.from_csv(path)`
@@ -153,27 +165,50 @@ struct py_result {
   }
 };
 
-run_options make_options(const std::optional<std::string>& period, const py_state* state, bool explain) {
+run_options make_options(const std::optional<std::string>& period, bool explain) {
   run_options options;
   if (period) {
     options.period = parse_period(*period);
-    if (!options.period) throw error(errc::usage, fmt::format("period must be YYYY-MM, not {}", quote_value(*period)));
+    if (!options.period)
+      throw error(errc::usage,
+                  fmt::format("period must be YYYY-MM, YYYY-Www or YYYY-MM-DD..YYYY-MM-DD, not {}", quote_value(*period)));
   }
   options.explain = explain;
-  options.state_in = state ? &state->state : nullptr;
   return options;
 }
 
+/// A state given to a run, resolved against its plan and network (a file is read again, so that
+/// messages name its lines).
+member_state resolve_state(const py_state& state, const plan& rules, const network& net) {
+  return state.source.empty() ? read_state(state.text, rules, net) : read_state(state.source, rules, net);
+}
+
 std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_ledger& l,
-                                      std::optional<std::string> period, const py_state* state, bool explain) {
-  const run_options options = make_options(period, state, explain);
+                                      std::optional<std::string> period, const py_state* state, bool explain,
+                                      const py_overrides* overridden, const py_adjustments* adjusted) {
+  run_options options = make_options(period, explain);
   auto out = std::make_shared<py_result>();
   out->rules = p.rules;
   out->net = n.net;
   out->sales = l.for_network(n.net);
   out->explained = explain;
   py::gil_scoped_release release;
-  out->r = run(*out->rules, *out->net, *out->sales, options);
+  const plan& rules = *out->rules;
+  const network& net = *out->net;
+  std::optional<member_state> state_in;
+  if (state) state_in = resolve_state(*state, rules, net);
+  std::optional<overrides> o;
+  if (overridden)
+    o = overridden->source.empty() ? overrides::from_rows(overridden->rows, rules, net)
+                                   : overrides::from_csv(overridden->source, rules, net);
+  std::optional<adjustments> a;
+  if (adjusted)
+    a = adjusted->source.empty() ? adjustments::from_rows(adjusted->rows, rules, net)
+                                 : adjustments::from_csv(adjusted->source, rules, net);
+  options.state_in = state_in ? &*state_in : nullptr;
+  options.overrides_in = o ? &*o : nullptr;
+  options.adjustments_in = a ? &*a : nullptr;
+  out->r = run(rules, net, *out->sales, options);
   return out;
 }
 
@@ -187,14 +222,37 @@ std::shared_ptr<py_comparison> compare_plans(const std::vector<std::shared_ptr<p
   std::vector<run_options> options;
   for (std::size_t i = 0; i < plans.size(); ++i) {
     rules.push_back(plans[i]->rules.get());
-    options.push_back(make_options(period, states.empty() ? nullptr : states[i].get(), explain));
+    options.push_back(make_options(period, explain));
   }
   auto out = std::make_shared<py_comparison>();
   out->net = n.net;
   const auto sales = l.for_network(n.net);
   py::gil_scoped_release release;
+  std::vector<std::optional<member_state>> resolved(plans.size());
+  for (std::size_t i = 0; i < states.size(); ++i)
+    if (states[i]) {
+      resolved[i] = resolve_state(*states[i], *rules[i], *out->net);
+      options[i].state_in = &*resolved[i];
+    }
   out->c = compare(rules, *out->net, *sales, options);
   return out;
+}
+
+/// Rows of text from equal-length columns (None → ""), for states, overrides and adjustments.
+template <std::size_t N>
+std::vector<std::array<std::string, N>> text_rows(const std::array<py::object, N>& columns,
+                                                  const std::array<const char*, N>& names) {
+  std::vector<std::array<std::string, N>> rows;
+  for (std::size_t c = 0; c < N; ++c) {
+    std::size_t i = 0;
+    for (py::handle v : columns[c]) {
+      if (c == 0) rows.emplace_back();
+      if (i >= rows.size()) throw error(errc::usage, fmt::format("{} and {} must have the same length", names[0], names[c]));
+      rows[i++][c] = v.is_none() ? std::string() : py::str(v).cast<std::string>();
+    }
+    if (i != rows.size()) throw error(errc::usage, fmt::format("{} and {} must have the same length", names[0], names[c]));
+  }
+  return rows;
 }
 
 const char* error_class(errc code) {
@@ -346,45 +404,64 @@ PYBIND11_MODULE(_core, m) {
           "from_csv",
           [](const std::string& path) {
             py::gil_scoped_release release;
-            return std::make_shared<py_state>(py_state{carry_state::from_csv(path)});
+            return std::make_shared<py_state>(py_state{read_state_text(path), path});
           },
           py::arg("path"))
       .def_static(
-          "from_columns",
-          [](py::object member_ids, py::object bonuses, py::object left, py::object right,
-             int volume_integer_decimals) {
-            const text_column member(member_ids, "member_ids"), bonus(bonuses, "bonuses");
-            const decimal_column l(left, "left", volume_integer_decimals, volume_decimals);
-            const decimal_column r(right, "right", volume_integer_decimals, volume_decimals);
-            const std::size_t n = member.size();
-            if (bonus.size() != n || l.size() != n || r.size() != n)
-              throw error(errc::usage, "member_ids, bonuses, left and right must have the same length");
+          "from_rows",
+          [](std::optional<std::string> period, py::object member_ids, py::object keys, py::object values) {
             auto state = std::make_shared<py_state>();
-            std::string s1, s2;
-            for (std::size_t i = 0; i < n; ++i) {
-              auto where = [i] { return fmt::format("state row {}", i); };
-              state->state.entries.push_back({std::string(member.at(i, s1)), std::string(bonus.at(i, s2)),
-                                              l.at(i, where), r.at(i, where), where()});
-            }
+            state->text.period = period.value_or("");
+            for (auto& [id, key, value] : text_rows<3>({member_ids, keys, values}, {"member_ids", "keys", "values"}))
+              state->text.rows.push_back({std::move(id), std::move(key), std::move(value)});
             return state;
           },
-          py::arg("member_ids"), py::arg("bonuses"), py::arg("left"), py::arg("right"),
-          py::arg("volume_decimals") = 0)
-      .def("__len__", [](const py_state& s) { return s.state.entries.size(); })
-      .def("entries",
+          py::arg("period"), py::arg("member_ids"), py::arg("keys"), py::arg("values"))
+      .def_property_readonly("period", [](const py_state& s) { return s.text.period; })
+      .def("__len__", [](const py_state& s) { return s.text.rows.size(); })
+      .def("rows",
            [](const py_state& s) {
              py::list out;
-             for (const carry_entry& e : s.state.entries)
-               out.append(py::make_tuple(e.member_id, e.bonus, format_trimmed(e.left, volume_decimals),
-                                         format_trimmed(e.right, volume_decimals)));
+             for (const state_row& r : s.text.rows) out.append(py::make_tuple(r.member_id, r.key, r.value));
              return out;
            })
       .def(
           "write_csv",
           [](const py_state& s, const std::string& path) {
-            write_file(path, [&](output_file& f) { s.state.write(f); });
+            write_file(path, [&](output_file& f) { write_state(f, s.text); });
           },
           py::arg("path"));
+
+  py::class_<py_overrides, std::shared_ptr<py_overrides>>(m, "Overrides")
+      .def_static(
+          "from_csv", [](const std::string& path) { return std::make_shared<py_overrides>(py_overrides{{}, path}); },
+          py::arg("path"))
+      .def_static(
+          "from_rows",
+          [](py::object member_ids, py::object ranks, py::object actives, py::object notes) {
+            auto o = std::make_shared<py_overrides>();
+            for (auto& [id, rank, active, note] :
+                 text_rows<4>({member_ids, ranks, actives, notes}, {"member_ids", "ranks", "actives", "notes"}))
+              o->rows.push_back({std::move(id), std::move(rank), std::move(active), std::move(note)});
+            return o;
+          },
+          py::arg("member_ids"), py::arg("ranks"), py::arg("actives"), py::arg("notes"));
+
+  py::class_<py_adjustments, std::shared_ptr<py_adjustments>>(m, "Adjustments")
+      .def_static(
+          "from_csv",
+          [](const std::string& path) { return std::make_shared<py_adjustments>(py_adjustments{{}, path}); },
+          py::arg("path"))
+      .def_static(
+          "from_rows",
+          [](py::object member_ids, py::object bonuses, py::object amounts, py::object notes) {
+            auto a = std::make_shared<py_adjustments>();
+            for (auto& [id, bonus, amount, note] :
+                 text_rows<4>({member_ids, bonuses, amounts, notes}, {"member_ids", "bonuses", "amounts", "notes"}))
+              a->rows.push_back({std::move(id), std::move(bonus), std::move(amount), std::move(note)});
+            return a;
+          },
+          py::arg("member_ids"), py::arg("bonuses"), py::arg("amounts"), py::arg("notes"));
 
   py::class_<py_result, std::shared_ptr<py_result>>(m, "Result")
       .def_property_readonly("money_decimals", [](const py_result& r) { return r.rules->money_decimals; })
@@ -424,8 +501,18 @@ PYBIND11_MODULE(_core, m) {
              py::array_t<bool> active_array(static_cast<py::ssize_t>(n));
              auto* flags = active_array.mutable_data();
              for (std::uint32_t row = 0; row < n; ++row) flags[row] = active[row] != 0;
+             py::list qualified(n), title(n), notes(n);
+             std::vector<std::int64_t> grace(n);
+             for (std::uint32_t row = 0; row < n; ++row) {
+               const member_index m = members[row];
+               qualified[row] = rank_names[static_cast<std::size_t>(q.qualified_rank_of(m) + 1)];
+               title[row] = rank_names[static_cast<std::size_t>(q.title_rank_of(m) + 1)];
+               grace[row] = q.grace_of(m);
+               const std::string* note = q.override_of(m);
+               notes[row] = note ? py::object(to_py(note->empty() ? "override" : *note)) : py::object(to_py(""));
+             }
              return py::make_tuple(r.member_column(members), ranks, to_array(std::move(pv)), to_array(std::move(gv)),
-                                   active_array);
+                                   active_array, qualified, title, to_array(std::move(grace)), notes);
            })
       .def("line_columns",
            [](const py_result& r) {
@@ -453,7 +540,7 @@ PYBIND11_MODULE(_core, m) {
            })
       .def("summary_json", [](const py_result& r) { return r.r.totals.to_json(); })
       .def("summary_text", [](const py_result& r) { return r.r.totals.to_text(); })
-      .def("state", [](const py_result& r) { return std::make_shared<py_state>(py_state{r.r.state()}); })
+      .def("state", [](const py_result& r) { return std::make_shared<py_state>(py_state{r.r.state(), ""}); })
       .def(
           "write_payouts",
           [](const py_result& r, const std::string& path) {
@@ -490,7 +577,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("path"));
 
   m.def("run", &run_period, py::arg("plan"), py::arg("network"), py::arg("ledger"), py::arg("period") = py::none(),
-        py::arg("state") = nullptr, py::arg("explain") = false,
+        py::arg("state") = nullptr, py::arg("explain") = false, py::arg("overrides") = nullptr,
+        py::arg("adjustments") = nullptr,
         "Evaluates one period (the GIL is released while it computes).");
   register_comparison(m);
   register_arrow(m);

@@ -50,7 +50,8 @@ class binary_bonus : public bonus {
  public:
   static std::shared_ptr<bonus> from_config(const config_node& node, const bonus_context& ctx);
   void evaluate(const period_input& in, bonus_result& out) const override;
-  bool carries_state() const noexcept override { return true; }
+  /// Carry per side between periods: `carry_left:<name>`, `carry_right:<name>` (volume).
+  std::vector<state_key> state_keys() const override;
 
   /// The placement tree this bonus pays over.
   void prepare(const network& net) const override;

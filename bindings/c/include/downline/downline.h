@@ -131,7 +131,7 @@ DOWNLINE_C_API downline_status downline_format_minor(char* buffer, size_t size, 
 typedef struct downline_plan downline_plan;       /**< a compensation plan (SPEC §3) */
 typedef struct downline_network downline_network; /**< the sponsor (and placement) trees */
 typedef struct downline_ledger downline_ledger;   /**< sale lines, resolved to members */
-typedef struct downline_state downline_state;     /**< carry between periods (binary legs) */
+typedef struct downline_state downline_state;     /**< what a period hands to the next (SPEC §7.2) */
 typedef struct downline_result downline_result;   /**< one period's outcome */
 
 /* ---- plan ----------------------------------------------------------------------------------- */
@@ -232,7 +232,19 @@ DOWNLINE_C_API downline_status downline_ledger_from_arrays(downline_ledger** out
 DOWNLINE_C_API void downline_ledger_destroy(downline_ledger** ledger);
 DOWNLINE_C_API size_t downline_ledger_size(const downline_ledger* ledger);
 
-/* ---- state (carry between periods, SPEC §7) --------------------------------------------------- */
+/* ---- state (everything a period hands to the next, SPEC §7.2) --------------------------------- */
+
+/**
+ * A state is rows `member_id,key,value` (text, as in the state file) and the period that wrote
+ * it. Keys: paid_rank, title_rank, grace, last_active, balance, carry_left:<bonus>,
+ * carry_right:<bonus>; members, keys and values are checked against the network and plan when
+ * the state is run.
+ */
+typedef struct downline_state_row {
+  const char* member_id;
+  const char* key;
+  const char* value;
+} downline_state_row;
 
 /** One carry entry: a member's leg volume carried for one binary bonus (ten-thousandths). */
 typedef struct downline_carry {
@@ -242,35 +254,83 @@ typedef struct downline_carry {
   int64_t right;
 } downline_carry;
 
-/** Reads state CSV `member_id,bonus,left,right` (as `downline run --state-in`). */
+/** Reads a state file (as `downline run --state-in`): `member_id,key,value`, or the earlier
+ * four-column carry file `member_id,bonus,left,right`. */
 DOWNLINE_C_API downline_status downline_state_from_csv(downline_state** out, const char* path);
 /**
- * Builds a state from parallel arrays (copied); `left` and `right` in ten-thousandths of a point.
- * Members and bonuses are checked against the network and plan when the state is run.
+ * Builds a state from parallel arrays of text (copied): `period` the period that wrote it (NULL
+ * or "" for none), then `count` rows.
+ */
+DOWNLINE_C_API downline_status downline_state_from_rows(downline_state** out, const char* period, size_t count,
+                                                        const char* const* member_ids, const char* const* keys,
+                                                        const char* const* values);
+/**
+ * Convenience for binary carry: a state without a period from parallel arrays (copied); `left`
+ * and `right` in ten-thousandths of a point, as keys carry_left:<bonus> and carry_right:<bonus>.
  */
 DOWNLINE_C_API downline_status downline_state_from_arrays(downline_state** out, size_t count,
                                                           const char* const* member_ids, const char* const* bonuses,
                                                           const int64_t* left, const int64_t* right);
 DOWNLINE_C_API void downline_state_destroy(downline_state** state);
+/** The period that wrote the state ("" for none); lives as long as the state. */
+DOWNLINE_C_API const char* downline_state_period(const downline_state* state);
+/** Number of rows. */
 DOWNLINE_C_API size_t downline_state_size(const downline_state* state);
-/** Entry i; its strings live as long as the state. Errors: DOWNLINE_ERROR_USAGE out of range. */
+/** Row i; its strings live as long as the state. Errors: DOWNLINE_ERROR_USAGE out of range. */
+DOWNLINE_C_API downline_status downline_state_row_at(downline_state_row* out, const downline_state* state, size_t i);
+/** Number of binary carry entries: (member, bonus) pairs with a carry_left or carry_right row. */
+DOWNLINE_C_API size_t downline_state_carry_count(const downline_state* state);
+/** Carry entry i (row order); its strings live as long as the state. */
 DOWNLINE_C_API downline_status downline_state_entry(downline_carry* out, const downline_state* state, size_t i);
-/** Writes the state CSV (zero rows left out) atomically: no partial file on error. */
+/** Writes the state file atomically: no partial file on error. */
 DOWNLINE_C_API downline_status downline_state_write_csv(const downline_state* state, const char* path);
+
+/* ---- overrides and adjustments (SPEC §7.4) --------------------------------------------------- */
+
+typedef struct downline_overrides downline_overrides;     /**< forced paid-as ranks and activity */
+typedef struct downline_adjustments downline_adjustments; /**< manual amounts after the cap */
+
+/** Reads an overrides CSV `member_id,rank,active,note` (checked against plan and network at run). */
+DOWNLINE_C_API downline_status downline_overrides_from_csv(downline_overrides** out, const char* path);
+/**
+ * Overrides from parallel arrays of text (copied): `ranks[i]` a rank name, "-" for no rank, or
+ * NULL/"" (not overridden); `actives[i]` "true", "false" or NULL/""; `notes` may be NULL.
+ */
+DOWNLINE_C_API downline_status downline_overrides_from_arrays(downline_overrides** out, size_t count,
+                                                              const char* const* member_ids,
+                                                              const char* const* ranks,
+                                                              const char* const* actives,
+                                                              const char* const* notes);
+DOWNLINE_C_API void downline_overrides_destroy(downline_overrides** overrides);
+/** Reads an adjustments CSV `member_id,bonus,amount,note`. */
+DOWNLINE_C_API downline_status downline_adjustments_from_csv(downline_adjustments** out, const char* path);
+/**
+ * Adjustments from parallel arrays (copied): `bonuses[i]` a plan bonus or "adjustment";
+ * `amounts[i]` exact decimal text with at most the plan's money_decimals; `notes` may be NULL.
+ */
+DOWNLINE_C_API downline_status downline_adjustments_from_arrays(downline_adjustments** out, size_t count,
+                                                                const char* const* member_ids,
+                                                                const char* const* bonuses,
+                                                                const char* const* amounts,
+                                                                const char* const* notes);
+DOWNLINE_C_API void downline_adjustments_destroy(downline_adjustments** adjustments);
 
 /* ---- run ------------------------------------------------------------------------------------ */
 
-#define DOWNLINE_RUN_OPTIONS_VERSION 1
+#define DOWNLINE_RUN_OPTIONS_VERSION 2
 
-/** Options of downline_run; start from DOWNLINE_RUN_OPTIONS_INIT. */
+/** Options of downline_run; start from DOWNLINE_RUN_OPTIONS_INIT. Version 1 callers (without
+ * the overrides and adjustments fields) are still accepted. */
 typedef struct downline_run_options {
   uint32_t version;               /**< DOWNLINE_RUN_OPTIONS_VERSION */
-  const char* period;             /**< "YYYY-MM": only lines dated in that month count; NULL: all */
-  const downline_state* state_in; /**< carry from the previous period, or NULL */
+  const char* period;             /**< "YYYY-MM", "YYYY-Www" or "YYYY-MM-DD..YYYY-MM-DD"; NULL: all lines */
+  const downline_state* state_in; /**< the previous period's state, or NULL */
   int explain;                    /**< non-zero: keep explanation lines (downline_result_line) */
+  const downline_overrides* overrides;     /**< version 2: overrides of this period, or NULL */
+  const downline_adjustments* adjustments; /**< version 2: adjustments of this period, or NULL */
 } downline_run_options;
 
-#define DOWNLINE_RUN_OPTIONS_INIT {DOWNLINE_RUN_OPTIONS_VERSION, NULL, NULL, 0}
+#define DOWNLINE_RUN_OPTIONS_INIT {DOWNLINE_RUN_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL}
 
 /**
  * Evaluates `plan` over one period of `ledger` on `network` (SPEC §4-§8). `options` may be NULL.
@@ -356,7 +416,21 @@ DOWNLINE_C_API size_t downline_result_line_count(const downline_result* result);
 /** Explanation line i, in lines.csv order. */
 DOWNLINE_C_API downline_status downline_result_line(downline_line* out, const downline_result* result, size_t i);
 
-/** The carry into the next period, as a new state handle (pass it as the next run's state_in). */
+/** The member's history (ranks.csv's last columns, SPEC §7.3, §7.4). */
+typedef struct downline_history_row {
+  const char* member_id;
+  const char* qualified_rank; /**< the rank whose requirements held this period; "" for none */
+  const char* title_rank;     /**< the highest paid-as rank ever held; "" for none */
+  uint32_t grace;             /**< consecutive periods the paid-as rank was held by grace */
+  int overridden;             /**< 1 when an override applied */
+  const char* override_note;  /**< the override's note ("" when none) */
+} downline_history_row;
+
+/** The history of the member in row `row` (network-file order). */
+DOWNLINE_C_API downline_status downline_result_history(downline_history_row* out, const downline_result* result,
+                                                       size_t row);
+
+/** The state for the next period, as a new state handle (pass it as the next run's state_in). */
 DOWNLINE_C_API downline_status downline_result_state(downline_state** out, const downline_result* result);
 
 DOWNLINE_C_API downline_status downline_result_summary(downline_summary* out, const downline_result* result);

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+// Stage: the period's sale lines reduced to per-member sums (PV, amount) and sums per kind.
+#include <array>
+#include <limits>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "downline/detail/two_halves.hpp"
+#include "downline/error.hpp"
+#include "stages.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+namespace stages {
+
+void check_precision(const plan& rules, const ledger& sales) {
+  const auto& witness = sales.amount_precision();
+  for (int d = rules.money_decimals + 1; d <= amount_decimals; ++d) {
+    const auto& w = witness[static_cast<std::size_t>(d)];
+    if (!w.where.empty())
+      throw input_error(fmt::format("{}: amount has more decimals than the plan's money_decimals ({}) '{}'", w.where,
+                                    rules.money_decimals, w.text));
+  }
+}
+
+line_set lines_in_period(const ledger& sales, const std::optional<commission_period>& period) {
+  if (!period) return line_set::all(sales.size());
+  if (!sales.first_undated().empty())
+    throw input_error(fmt::format("{}: a period ({}) is given but this sale line has no date ''",
+                                  sales.first_undated(), period->to_string()));
+  std::vector<std::uint32_t> lines;
+  const date_t first = period->first(), end = period->end();
+  for (std::size_t i = 0; i < sales.size(); ++i)
+    if (sales.date(i) >= first && sales.date(i) < end) lines.push_back(static_cast<std::uint32_t>(i));
+  return line_set(std::move(lines));
+}
+
+namespace {
+
+/// A member's Σ volume and Σ amount side by side: one cache line per line's scatter.
+struct member_sums {
+  volume_t pv = 0;
+  amount_t amount = 0;
+};
+
+/**
+ * Σ volume and Σ amount per member, and Σ amount per kind, over the period's lines. Lines
+ * come in file order and members at random, so the scatter is bound by cache misses: each
+ * line's cell is prefetched a few lines ahead. With many lines the second half of them is
+ * summed on another thread into cells of its own, added in afterwards.
+ */
+void sum_lines(const ledger& sales, const line_set& lines, member_sums* sums, std::uint32_t n,
+               std::array<__int128, sale_kind_count>& kinds, const network& net) {
+  struct part {
+    std::array<__int128, sale_kind_count> kinds{};
+    member_index overflow = none;  // the member whose sum overflowed first
+  };
+  auto work = [&](std::size_t begin, std::size_t end, member_sums* cells, part& p) {
+    constexpr std::size_t ahead = 16;
+    std::array<__int128, sale_kind_count> by_kind{};  // stored once: the parts share a cache line
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i + ahead < end) __builtin_prefetch(&cells[sales.member(lines[i + ahead])], 1);
+      const std::uint32_t line = lines[i];
+      const member_index m = sales.member(line);
+      member_sums& c = cells[m];
+      if (__builtin_add_overflow(c.pv, sales.volume(line), &c.pv) ||
+          __builtin_add_overflow(c.amount, sales.amount(line), &c.amount)) {
+        p.overflow = m;
+        return;
+      }
+      by_kind[static_cast<std::size_t>(sales.kind(line))] += sales.amount(line);
+    }
+    p.kinds = by_kind;
+  };
+  part parts[2];
+  const std::size_t count = lines.size();
+  if (count >= 1'000'000) {
+    std::vector<member_sums> second(n);
+    std::thread helper(work, count / 2, count, second.data(), std::ref(parts[1]));
+    work(0, count / 2, sums, parts[0]);
+    helper.join();
+    if (parts[0].overflow == none && parts[1].overflow == none) {
+      member_index overflow[2] = {none, none};
+      detail::two_halves(n, [&](int half, std::size_t lo, std::size_t hi) {
+        for (std::size_t m = lo; m < hi; ++m)
+          if ((__builtin_add_overflow(sums[m].pv, second[m].pv, &sums[m].pv) ||
+               __builtin_add_overflow(sums[m].amount, second[m].amount, &sums[m].amount)) &&
+              overflow[half] == none)
+            overflow[half] = static_cast<member_index>(m);
+      });
+      parts[0].overflow = std::min(overflow[0], overflow[1]);
+    }
+  } else {
+    work(0, count, sums, parts[0]);
+  }
+  const member_index bad = parts[0].overflow != none ? parts[0].overflow : parts[1].overflow;
+  if (bad != none) throw overflow_error(fmt::format("the sales of member '{}' in the period overflow", net.id(bad)));
+  for (std::size_t k = 0; k < kinds.size(); ++k) kinds[k] = parts[0].kinds[k] + parts[1].kinds[k];
+}
+
+}  // namespace
+
+period_sums aggregate(const ledger& sales, const line_set& lines, const network& net, summary& s) {
+  const std::uint32_t n = net.size();
+  period_sums out;
+  // The two columns apart are allocated after the sums, into the memory its second half's
+  // cells leave.
+  std::vector<member_sums> sums(n);
+  sum_lines(sales, lines, sums.data(), n, s.kind_amount, net);
+  out.pv.resize(n);
+  out.amount.resize(n);
+  // Volume bases are volume × 100 (millionths): that must fit too.
+  constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
+  member_index too_large[2] = {none, none};
+  detail::two_halves(n, [&](int half, std::size_t begin, std::size_t end) {
+    for (std::size_t m = begin; m < end; ++m) {
+      out.pv[m] = sums[m].pv;
+      out.amount[m] = sums[m].amount;
+      if ((out.pv[m] > volume_base_limit || out.pv[m] < -volume_base_limit) && too_large[half] == none)
+        too_large[half] = static_cast<member_index>(m);
+    }
+  });
+  if (const member_index m = std::min(too_large[0], too_large[1]); m != none)
+    throw overflow_error(fmt::format("the personal volume of member '{}' overflows", net.id(m)));
+  for (auto a : s.kind_amount) s.total_amount += a;
+  return out;
+}
+
+}  // namespace stages
+DOWNLINE_END_NAMESPACE

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+// The stages of one period's run, in the order engine::run calls them. Internal: not installed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "downline/engine.hpp"
+#include "downline/overrides.hpp"
+#include "downline/result.hpp"
+
+DOWNLINE_BEGIN_NAMESPACE
+namespace stages {
+
+/// Per member, Σ volume (PV) and Σ amount of its lines in the period.
+struct period_sums {
+  std::vector<volume_t> pv;
+  std::vector<amount_t> amount;
+};
+
+/**
+ * What each (payout, member) is paid, in minor units: one column per plan bonus, plus one for
+ * the `adjustment` payout when an adjustment names it. A column is the bonus's rounded
+ * amounts (result::rounded) until the cap or an adjustment changes it; then it is a copy.
+ */
+class paid_amounts {
+ public:
+  paid_amounts(const std::vector<std::vector<minor_t>>& rounded) {
+    for (const auto& r : rounded) columns_.push_back(&r);
+  }
+  std::size_t size() const noexcept { return columns_.size(); }
+  const std::vector<minor_t>& operator[](std::size_t b) const noexcept { return *columns_[b]; }
+  /// Column b as a copy of its own, to change.
+  std::vector<minor_t>& own(std::size_t b);
+  /// A new column of zeros for `members` members.
+  std::vector<minor_t>& add(std::uint32_t members);
+
+ private:
+  std::vector<const std::vector<minor_t>*> columns_;
+  std::vector<std::unique_ptr<std::vector<minor_t>>> owned_;
+};
+
+/// Money decimals of the ledger fit the plan (an error names the first line that does not).
+void check_precision(const plan& rules, const ledger& sales);
+
+/// The state handed over by the previous period: none, or one from an earlier period (an error
+/// names both periods otherwise: SPEC §7.2).
+const member_state& previous_state(const run_options& options);
+
+/// The ledger lines inside the period (all without one; then every line needs a date).
+line_set lines_in_period(const ledger& sales, const std::optional<commission_period>& period);
+
+/// PV and amount per member over the period's lines; Σ amount per kind and in total into `s`.
+period_sums aggregate(const ledger& sales, const line_set& lines, const network& net, summary& s);
+
+/// Each bonus in plan order over the period, each (member, bonus) rounded once into
+/// out.rounded; stateful bonuses write their keys into out.next_state.
+std::vector<bonus_result> evaluate_bonuses(const plan& rules, const ledger& sales, const line_set& lines,
+                                           const std::vector<amount_t>& member_amounts, const member_state& previous,
+                                           bool explain, result& out);
+
+/// The payout cap (SPEC §5.8): positive amounts scaled by cap/sum, rounded toward zero; the
+/// cap's figures go to `s`.
+void apply_cap(const plan& rules, paid_amounts& paid, summary& s);
+
+/// Manual adjustments after the cap (SPEC §7.4): added to the paid amounts, unscaled; returns
+/// their explanation lines (one per row, the note as detail) when `explain`.
+bonus_result apply_adjustments(const plan& rules, const adjustments& given, paid_amounts& paid, bool explain,
+                               result& out);
+
+/// Bonus totals and earners into out.totals; returns each member's total payout (earned).
+std::vector<minor_t> total_payouts(const plan& rules, const paid_amounts& paid, std::vector<bonus_result>& results,
+                                   result& out);
+
+/// The earnings distribution of `s` (earners, median, p90, p99, max) from members' totals.
+void describe_payouts(std::vector<minor_t> totals, summary& s);
+
+/// One payout line per non-zero (member, payout): network-file order, then plan order.
+std::vector<payout_line> gather_payout_lines(const network& net, const paid_amounts& paid, const summary& s);
+
+/// The bonuses' explanation lines and detail strings, then the adjustments', into `out`,
+/// sorted (SPEC §8).
+void gather_explanations(std::vector<bonus_result>& results, bonus_result& adjusted, result& out);
+
+}  // namespace stages
+DOWNLINE_END_NAMESPACE
