@@ -49,7 +49,7 @@ json_value summary_json(const summary& s) {
   json_value j;
   j["plan"] = s.plan_name;
   j["currency"] = s.currency;
-  j["period"] = optional_text(s.period, [](const period_month& p) { return p.to_string(); });
+  j["period"] = optional_text(s.period, [](const commission_period& p) { return p.to_string(); });
   j["members"] = s.members;
   j["sale_lines"] = s.sale_lines;
   j["total_amount"] = d.total_amount;
