@@ -86,11 +86,13 @@ def result_to_arrow(result: Any) -> dict:
     tables = {"payouts": pa.table({
         "member_id": pa.array(ids, pa.string()), "bonus": pa.array(bonuses, pa.string()),
         "amount": _decimal_array(pa, minor, result.money_decimals)})}
-    members, ranks, pv, gv, active = core.rank_columns()
+    members, ranks, pv, gv, active, qualified, title, grace, override = core.rank_columns()
     tables["ranks"] = pa.table({
         "member_id": pa.array(members, pa.string()), "rank": pa.array(ranks, pa.string()),
         "pv": _decimal_array(pa, pv, _core.VOLUME_DECIMALS), "gv": _decimal_array(pa, gv, _core.VOLUME_DECIMALS),
-        "active": pa.array(active, pa.bool_())})
+        "active": pa.array(active, pa.bool_()), "qualified_rank": pa.array(qualified, pa.string()),
+        "title_rank": pa.array(title, pa.string()), "grace": pa.array(grace, pa.int64()),
+        "override": pa.array(override, pa.string())})
     if core.explained:
         earners, bonus_names, sources, orders, levels, bases, rates, amounts = core.line_columns()
         tables["lines"] = pa.table({
