@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The state file a period hands to the next (SPEC §7.2), read and then used by a binary run.
+// The state file a period hands to the next (SPEC §7.2): carry, history keys and balances, read
+// and then used by a run with ranks and a binary bonus.
 #include "downline/engine.hpp"
 #include "downline/ledger.hpp"
 #include "downline/network.hpp"
@@ -9,7 +10,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const downline::plan rules = downline::plan::from_json(
-      R"({"name":"b","bonuses":[{"name":"bin","type":"binary","rate":"10%","max_carry":"1000"}]})", "plan");
+      R"({"name":"b","qualification":{"active_pv":"1","active_periods":3},"rank_rules":{"grace_periods":2},
+          "ranks":[{"name":"Bronze","pv":"1"},{"name":"Silver","gv":"50"}],
+          "bonuses":[{"name":"bin","type":"binary","rate":"10%","max_carry":"1000"}]})",
+      "plan");
   static const std::string network_text = "id,sponsor_id\nA,\nB,A\nC,A\nD,B\n";
   static const downline_fuzz::memory_file network_file(reinterpret_cast<const std::uint8_t*>(network_text.data()),
                                                        network_text.size());
@@ -22,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }();
   downline_fuzz::memory_file file(data, size);
   downline_fuzz::expect_answer([&] {
-    const downline::carry_state state = downline::carry_state::from_csv(file.path());
+    const downline::member_state state = downline::read_state(file.path(), rules, net);
     downline::run_options options;
     options.state_in = &state;
     downline::run(rules, net, sales, options);
