@@ -4,6 +4,7 @@
  *
  *   downline_test_c_api golden <case_dir> <out_prefix>   one case of tests/data/golden
  *   downline_test_c_api periods <case_dir> <out_prefix>  one two-period case of tests/data/periods
+ *   downline_test_c_api history <case_dir> <out_prefix>  one case of tests/data/history (N periods)
  *   downline_test_c_api api <golden_dir> <out_prefix>    everything else
  *
  * Expected values are the hand-computed ones of tests/data/golden (see each case's README).
@@ -454,6 +455,95 @@ static void test_array_units(void) {
   downline_plan_destroy(&plan);
 }
 
+/* ---- one case of tests/data/history: N periods with history, overrides and adjustments ------- */
+
+/* The value after `flag` in args_<k> joined to the case directory (or, for --period, as is);
+   NULL when absent. */
+static char* arg_value(const char* case_dir, int k, const char* flag, int is_file) {
+  char name[32];
+  char *path, *text, *token, *value = NULL;
+  snprintf(name, sizeof name, "args_%d", k);
+  path = join(case_dir, name);
+  text = read_file(path);
+  for (token = text ? strtok(text, " \t\r\n") : NULL; token; token = strtok(NULL, " \t\r\n")) {
+    if (strcmp(token, flag) == 0) {
+      char* v = strtok(NULL, " \t\r\n");
+      if (v) value = is_file ? join(case_dir, v) : concat(v, "");
+      break;
+    }
+  }
+  free(path);
+  free(text);
+  return value;
+}
+
+static void expect_ranks(const downline_result* res, const char* case_dir, const char* expected_name,
+                         const char* out_path) {
+  char* path = join(case_dir, expected_name);
+  char* expected = read_file(path);
+  char* got;
+  CHECK_OK(downline_result_write_ranks(res, out_path));
+  got = read_file(out_path);
+  CHECK(expected != NULL && got != NULL);
+  if (expected && got) CHECK_STR(got, expected);
+  remove(out_path);
+  free(got);
+  free(expected);
+  free(path);
+}
+
+static int run_history(const char* case_dir, const char* prefix) {
+  char *plan_path = join(case_dir, "plan.json"), *network_path = join(case_dir, "network.csv");
+  char *sales_path = join(case_dir, "sales.csv"), *out_path = concat(prefix, ".out.csv");
+  downline_plan* plan = NULL;
+  downline_network* net = NULL;
+  downline_ledger* sales = NULL;
+  downline_state* previous = NULL;
+  int k;
+  CHECK_OK(downline_plan_from_file(&plan, plan_path));
+  CHECK_OK(downline_network_from_csv(&net, network_path));
+  CHECK_OK(downline_ledger_from_csv(&sales, net, sales_path));
+  for (k = 1;; ++k) {
+    char *period = arg_value(case_dir, k, "--period", 0), *overrides_path, *adjustments_path;
+    char name[64];
+    downline_overrides* overrides = NULL;
+    downline_adjustments* adjustments = NULL;
+    downline_result* res = NULL;
+    downline_run_options options = DOWNLINE_RUN_OPTIONS_INIT;
+    if (!period) break;
+    overrides_path = arg_value(case_dir, k, "--overrides", 1);
+    adjustments_path = arg_value(case_dir, k, "--adjustments", 1);
+    if (overrides_path) CHECK_OK(downline_overrides_from_csv(&overrides, overrides_path));
+    if (adjustments_path) CHECK_OK(downline_adjustments_from_csv(&adjustments, adjustments_path));
+    options.period = period;
+    options.state_in = previous;
+    options.overrides = overrides;
+    options.adjustments = adjustments;
+    CHECK_OK(downline_run(&res, plan, net, sales, &options));
+    downline_state_destroy(&previous);
+    if (res) {
+      snprintf(name, sizeof name, "expected_payouts_%d.csv", k);
+      expect_csv(res, case_dir, name);
+      snprintf(name, sizeof name, "expected_ranks_%d.csv", k);
+      expect_ranks(res, case_dir, name, out_path);
+      CHECK_OK(downline_result_state(&previous, res));
+      snprintf(name, sizeof name, "expected_state_%d.csv", k);
+      expect_state(previous, case_dir, name, out_path);
+    }
+    downline_result_destroy(&res);
+    downline_overrides_destroy(&overrides);
+    downline_adjustments_destroy(&adjustments);
+    free(period), free(overrides_path), free(adjustments_path);
+  }
+  CHECK(k > 2);
+  downline_state_destroy(&previous);
+  downline_ledger_destroy(&sales);
+  downline_network_destroy(&net);
+  downline_plan_destroy(&plan);
+  free(plan_path), free(network_path), free(sales_path), free(out_path);
+  return failures;
+}
+
 /* ---- state ---------------------------------------------------------------------------------- */
 
 static void test_state(const char* prefix) {
@@ -761,6 +851,8 @@ int main(int argc, char** argv) {
     run_golden(argv[2], argv[3]);
   } else if (argc == 4 && strcmp(argv[1], "periods") == 0) {
     run_periods(argv[2], argv[3]);
+  } else if (argc == 4 && strcmp(argv[1], "history") == 0) {
+    run_history(argv[2], argv[3]);
   } else if (argc == 4 && strcmp(argv[1], "api") == 0) {
     CHECK_STR(downline_version(), "0.1.0");
     test_arrays();
