@@ -15,6 +15,8 @@ int generate_command(int argc, char** argv);
 int demo_command(int argc, char** argv);
 int compare_command(int argc, char** argv);
 int compile_network_command(int argc, char** argv);
+/// The demo's three-month story: member history, an override and adjustments, as statements.
+void print_history_story();
 
 /// `--period`, when given (run and compare read it alike).
 std::optional<commission_period> read_period(const args& a);

@@ -126,6 +126,7 @@ int demo_command(int argc, char** argv) {
   for (std::size_t i = 0; i < std::min<std::size_t>(3, ranking.size()); ++i)
     print_statement(r, rules, sales, net.member_at_row(ranking[i].second));
   fmt::print("\nSummary\n{}", r.totals.to_text());
+  print_history_story();
   return 0;
 }
 

@@ -193,3 +193,18 @@ def test_a_later_state_is_refused(tmp_path):
     d = HISTORY_DIR / "three_months"
     _refused(tmp_path, [], "state is from period 2026-03; this run is 2026-02", state_in=d / "expected_state_3.csv",
              k=2)
+
+
+def test_the_demo_tells_the_three_month_story():
+    proc = subprocess.run(_cli() + ["demo"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    story = proc.stdout[proc.stdout.index("Three months of history"):]
+    months = story.split("\n2026-")
+    assert [m[:2] for m in months[1:]] == ["01", "02", "03"]
+    # February: A kept at Silver by grace, B active by look-back; March: R by grace, C overridden,
+    # B paid an adjustment, D active by override.
+    assert "A  paid as Silver (qualified Bronze, kept by grace (1 of 1))" in months[2]
+    assert "B  paid as Bronze (qualified no rank, kept by grace (1 of 1)), title Bronze, active by look-back" in months[2]
+    assert "C  paid as Silver (qualified Bronze, overridden: promotion approved)" in months[3]
+    assert "adjustment 30.00" in months[3]
+    assert "active (override)" in months[3]
