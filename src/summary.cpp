@@ -29,6 +29,30 @@ derived derive(const summary& s) {
           static_cast<__int128>(s.total_payout) * to_millionths,
           s.cap_applied ? format_fixed(s.cap_numerator * 1'000'000 / s.cap_denominator, 6) : "1"};
 }
+
+// Σ paid brought to the millionths of total_amount, for the ratio of paid to sales.
+__int128 paid_millionths(const summary& s) {
+  return static_cast<__int128>(s.settlement.paid) * pow10_i128(amount_decimals - s.money_decimals);
+}
+
+// SPEC §11's figures: money as exact decimal strings, deductions by name in plan order.
+json_value settlement_json(const summary& s) {
+  auto money = [&](minor_t v) { return format_fixed(v, s.money_decimals); };
+  const settlement_totals& t = s.settlement;
+  json_value deductions = json_value::object();
+  for (std::size_t i = 0; i < s.deduction_names.size(); ++i) deductions[s.deduction_names[i]] = money(t.deductions[i]);
+  json_value j = json_value::object();
+  j["earned"] = money(t.earned);
+  j["balance_in"] = money(t.balance_in);
+  j["paid"] = money(t.paid);
+  j["paid_members"] = t.paid_members;
+  j["paid_ratio"] = s.total_amount > 0 ? json_value(ratio_text(paid_millionths(s), s.total_amount, 4)) : json_value();
+  j["fees"] = money(t.fees);
+  j["deductions"] = std::move(deductions);
+  j["carried_forward"] = {{"positive", money(t.carried_positive)}, {"negative", money(t.carried_negative)}};
+  j["forfeited"] = money(t.forfeited);
+  return j;
+}
 }  // namespace
 
 json_value summary_json(const summary& s) {
@@ -67,6 +91,7 @@ json_value summary_json(const summary& s) {
                       {"fee", share(s.kind_amount[2], s.total_amount)}};
   j["earnings"] = {{"zero_share", share(s.zero_earners, s.members)}, {"median", money(s.median)}, {"p90", money(s.p90)},
                    {"p99", money(s.p99)}, {"max", money(s.max)}};
+  j["settlement"] = settlement_json(s);
   return j;
 }
 
@@ -91,6 +116,15 @@ std::string summary::to_text() const {
   if (breakage) t += fmt::format("breakage        {}\n", money(breakage));
   t += fmt::format("earners         {} ({} earn nothing)\n", earners, ratio_text(zero_earners, members, 4));
   t += fmt::format("earnings        median {}, p90 {}, p99 {}, max {}\n", money(median), money(p90), money(p99), money(max));
+  const settlement_totals& st = settlement;
+  t += fmt::format("earned          {}  (balance in {})\n", money(st.earned), money(st.balance_in));
+  t += fmt::format("paid            {}  ({} members, ratio to sales {})\n", money(st.paid), st.paid_members,
+                   ratio_text(paid_millionths(*this), total_amount, 4));
+  t += fmt::format("fees            {}\n", money(st.fees));
+  for (std::size_t i = 0; i < deduction_names.size(); ++i)
+    t += fmt::format("  {:<14}{:>18}\n", deduction_names[i], money(st.deductions[i]));
+  t += fmt::format("carried forward {} / {}\n", money(st.carried_positive), money(st.carried_negative));
+  t += fmt::format("forfeited       {}\n", money(st.forfeited));
   return t;
 }
 

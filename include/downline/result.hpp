@@ -11,6 +11,7 @@
 #include "downline/bonus.hpp"
 #include "downline/date.hpp"
 #include "downline/ledger.hpp"
+#include "downline/settlement.hpp"
 #include "downline/state.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -46,6 +47,8 @@ struct summary {
   minor_t breakage = 0;  ///< what pools left undistributed
   minor_t median = 0, p90 = 0, p99 = 0, max = 0;  ///< per-member total payout, nearest rank
   std::vector<bonus_summary> bonuses;
+  settlement_totals settlement;              ///< SPEC §11: earned, paid, fees, … over all members
+  std::vector<std::string> deduction_names;  ///< the plan's deductions, as settlement.deductions
 
   /// The summary as a JSON object (amounts as exact decimal strings).
   std::string to_json() const;
@@ -70,6 +73,7 @@ struct result {
   std::shared_ptr<const plan> rules;
   /// The state for the next period (SPEC §7.2): carry, history (and balances).
   member_state next_state;
+  settlement settled;  ///< SPEC §11: payables rows (file order) and balances out
 
   /// The state for the next period as text rows (network-file order, then the schema's key
   /// order; rows at their default left out). Built on demand: at 10M members the rows take

@@ -30,7 +30,7 @@ std::optional<commission_period> read_period(const args& a) {
 int run_command(int argc, char** argv) {
   args a(argc, argv, 2,
          {"plan", "network", "sales", "period", "state-in", "state-out", "overrides", "adjustments", "out", "ranks",
-          "lines", "summary-json", "report"},
+          "lines", "payables", "summary-json", "report"},
          {"quiet"});
   const std::string plan_path = a.require("plan"), network_path = a.require("network"), sales_path = a.require("sales");
   const auto period = read_period(a);
@@ -76,6 +76,7 @@ int run_command(int argc, char** argv) {
   write_payouts(outputs.open(out_path), r, rules);
   if (auto path = a.get("ranks")) write_ranks(outputs.open(*path), r, rules);
   if (auto path = a.get("lines")) write_lines(outputs.open(*path), r, sales);
+  if (auto path = a.get("payables")) write_payables(outputs.open(*path), r, rules);
   if (auto path = a.get("summary-json")) outputs.open(*path).buffer() += r.totals.to_json();
   if (auto path = a.get("report")) outputs.open(*path).buffer() += report_html(comparison{&net, {outcome_of(r, rules)}});
   if (auto path = a.get("state-out")) write_state(outputs.open(*path), r.next_state, rules, net);

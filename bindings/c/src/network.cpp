@@ -48,6 +48,15 @@ downline_status downline_network_compile(const downline_network* network, const 
 downline_status downline_network_from_arrays(downline_network** out, size_t count, const char* const* ids,
                                              const char* const* sponsor_ids, const char* const* placement_ids,
                                              const char* const* positions, const char* const* joined) {
+  return downline_network_from_arrays_with_status(out, count, ids, sponsor_ids, placement_ids, positions, joined,
+                                                  nullptr);
+}
+
+downline_status downline_network_from_arrays_with_status(downline_network** out, size_t count, const char* const* ids,
+                                                         const char* const* sponsor_ids,
+                                                         const char* const* placement_ids,
+                                                         const char* const* positions, const char* const* joined,
+                                                         const char* const* statuses) {
   const char* const fn = __func__;
   if (out) *out = nullptr;
   return guarded([&] {
@@ -59,9 +68,11 @@ downline_status downline_network_from_arrays(downline_network** out, size_t coun
     downline::network_builder builder("network", false);
     builder.reserve(count);
     builder.set_has_joined(joined != nullptr);
-    for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t i = 0; i < count; ++i) {
       builder.add(text_at(ids, i), text_at(sponsor_ids, i), text_at(placement_ids, i), text_at(positions, i),
                   text_at(joined, i), i);
+      if (statuses) builder.set_status(text_at(statuses, i));
+    }
     auto data = std::make_shared<network_data>(std::move(builder).build());
     *out = new downline_network{std::move(data)};
   });

@@ -10,6 +10,7 @@
     res.payouts          # DataFrame: member_id, bonus, amount (decimal.Decimal, never float)
     res.payouts_minor    # the same amounts as an int64 NumPy array of minor units (cents)
     res.ranks            # DataFrame: member_id, rank, pv, gv, active
+    res.payables         # DataFrame as payables.csv: earned, ..., paid, balance_out (Decimal), status
     res.state            # carry for the next period: downline.run(..., state=res.state)
     res.summary          # dict, as the CLI's --summary-json
 
@@ -70,6 +71,7 @@ Column = Any  # a NumPy array, a pandas Series, a list or a tuple
 _VOLUME_DECIMALS = _core.VOLUME_DECIMALS  # PV, GV and carry: ten-thousandths of a point
 _BASE_DECIMALS = 6                        # explanation bases: millionths (volume x 100)
 _RATE_DECIMALS = _core.RATE_DECIMALS      # rates: millionths of one
+_PAYABLE_MONEY = ("earned", "balance_in", "fee", "deductions", "paid", "balance_out", "forfeited")
 
 
 # ---- helpers ------------------------------------------------------------------------------
@@ -231,17 +233,18 @@ class Network:
 
     @classmethod
     def from_arrays(cls, ids: Column, sponsor_ids: Column, placement_ids: Column = None, positions: Column = None,
-                    joined: Column = None) -> "Network":
+                    joined: Column = None, status: Column = None) -> "Network":
         """Members from parallel columns, rows in any order. Ids are text (or integers); an empty
         sponsor (None, "", NaN) makes a root; positions are "L", "R" or 1..width; joined is ISO
-        text or datetime64. Errors name the row as ``network row i`` (0-based)."""
-        return cls(_core.Network.from_columns(ids, sponsor_ids, placement_ids, positions, _date_texts(joined)))
+        text or datetime64; status is "active" (or empty), "hold" or "terminated" (settlement).
+        Errors name the row as ``network row i`` (0-based)."""
+        return cls(_core.Network.from_columns(ids, sponsor_ids, placement_ids, positions, _date_texts(joined), status))
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> "Network":
-        """From a DataFrame with network.csv's columns (id, sponsor_id[, placement_id, position, joined])."""
+        """From a DataFrame with network.csv's columns (id, sponsor_id[, placement_id, position, joined, status])."""
         return cls.from_arrays(frame["id"].to_numpy(), frame["sponsor_id"].to_numpy(), _column(frame, "placement_id"),
-                               _column(frame, "position"), _column(frame, "joined"))
+                               _column(frame, "position"), _column(frame, "joined"), _column(frame, "status"))
 
     @classmethod
     def from_arrow(cls, data: Any) -> "Network":
@@ -529,6 +532,31 @@ class Result:
         }, columns=["member_id", "bonus", "source_member_id", "order_id", "level", "base", "rate", "amount"])
 
     @cached_property
+    def _payable_columns(self) -> tuple:
+        return self._core.payable_columns()
+
+    @cached_property
+    def payables(self) -> pd.DataFrame:
+        """payables.csv (settlement): member_id, earned, balance_in, fee, deductions, paid, balance_out,
+        forfeited (Decimal with money_decimals digits), status; members with a non-zero figure."""
+        ids, money, statuses = self._payable_columns
+        frame = {"member_id": ids}
+        for name, minor in zip(_PAYABLE_MONEY, money):
+            frame[name] = _from_units(minor, self.money_decimals, trim=False)
+        frame["status"] = statuses
+        return pd.DataFrame(frame, columns=["member_id", *_PAYABLE_MONEY, "status"])
+
+    @cached_property
+    def payables_minor(self) -> pd.DataFrame:
+        """`payables` with the money columns as int64 minor units (cents)."""
+        ids, money, statuses = self._payable_columns
+        frame = {"member_id": ids}
+        for name, minor in zip(_PAYABLE_MONEY, money):
+            frame[name] = minor
+        frame["status"] = statuses
+        return pd.DataFrame(frame, columns=["member_id", *_PAYABLE_MONEY, "status"])
+
+    @cached_property
     def summary(self) -> dict:
         """The summary as the CLI's --summary-json (money as exact decimal strings)."""
         return _json.loads(self._core.summary_json(), parse_float=Decimal)
@@ -551,6 +579,10 @@ class Result:
 
     def write_lines(self, path: PathLike) -> None:
         self._core.write_lines(_path(path))
+
+    def write_payables(self, path: PathLike) -> None:
+        """Writes payables.csv, byte for byte as the CLI's --payables (atomically)."""
+        self._core.write_payables(_path(path))
 
     def write_summary_json(self, path: PathLike) -> None:
         self._core.write_summary_json(_path(path))

@@ -351,12 +351,13 @@ PYBIND11_MODULE(_core, m) {
       .def_static(
           "from_columns",
           [](py::object ids, py::object sponsor_ids, py::object placement_ids, py::object positions,
-             py::object joined) {
+             py::object joined, py::object statuses) {
             const text_column id(ids, "ids"), sponsor(sponsor_ids, "sponsor_ids");
-            std::optional<text_column> placement, position, join;
+            std::optional<text_column> placement, position, join, status;
             if (!placement_ids.is_none()) placement.emplace(placement_ids, "placement_ids");
             if (!positions.is_none()) position.emplace(positions, "positions");
             if (!joined.is_none()) join.emplace(joined, "joined");
+            if (!statuses.is_none()) status.emplace(statuses, "statuses");
             const std::size_t n = id.size();
             auto check = [n](const std::optional<text_column>& c, const char* name) {
               if (c && c->size() != n)
@@ -367,20 +368,23 @@ PYBIND11_MODULE(_core, m) {
             check(placement, "placement_ids");
             check(position, "positions");
             check(join, "joined");
+            check(status, "statuses");
             network_builder builder("network", false);
             builder.reserve(n);
             builder.set_has_joined(join.has_value());
-            std::string s1, s2, s3, s4, s5;
-            for (std::size_t i = 0; i < n; ++i)
+            std::string s1, s2, s3, s4, s5, s6;
+            for (std::size_t i = 0; i < n; ++i) {
               builder.add(id.at(i, s1), sponsor.at(i, s2), placement ? placement->at(i, s3) : std::string_view(),
                           position ? position->at(i, s4) : std::string_view(),
                           join ? join->at(i, s5) : std::string_view(), i);
+              if (status) builder.set_status(status->at(i, s6));
+            }
             py::gil_scoped_release release;
             auto net = std::make_shared<const network>(std::move(builder).build());
             return std::make_shared<py_network>(py_network{std::move(net)});
           },
           py::arg("ids"), py::arg("sponsor_ids"), py::arg("placement_ids") = py::none(),
-          py::arg("positions") = py::none(), py::arg("joined") = py::none())
+          py::arg("positions") = py::none(), py::arg("joined") = py::none(), py::arg("statuses") = py::none())
       .def("__len__", [](const py_network& n) { return n.net->size(); })
       .def("__contains__", [](const py_network& n, const std::string& id) { return n.net->find(id) != none; })
       .def("ids", [](const py_network& n) {
@@ -538,6 +542,30 @@ PYBIND11_MODULE(_core, m) {
                                    to_array(std::move(levels)), to_array(std::move(bases)), to_array(std::move(rates)),
                                    amounts);
            })
+      .def("payable_columns",
+           [](const py_result& r) {
+             // Member ids, the seven money figures (minor units) as columns, statuses.
+             const auto& rows = r.r.settled.payables;
+             const std::size_t n = rows.size();
+             std::vector<member_index> members(n);
+             std::vector<std::vector<std::int64_t>> money(7, std::vector<std::int64_t>(n));
+             std::vector<py::str> names;
+             for (auto s : {payable_status::paid, payable_status::hold, payable_status::below_minimum,
+                            payable_status::negative, payable_status::forfeited})
+               names.push_back(to_py(to_string(s)));
+             py::list statuses(n);
+             for (std::size_t i = 0; i < n; ++i) {
+               const payable& p = rows[i];
+               members[i] = p.member;
+               const std::int64_t figures[7] = {p.earned, p.balance_in, p.fee, p.deductions,
+                                                p.paid,   p.balance_out, p.forfeited};
+               for (std::size_t k = 0; k < 7; ++k) money[k][i] = figures[k];
+               statuses[i] = names[static_cast<std::size_t>(p.status)];
+             }
+             py::list columns;
+             for (auto& c : money) columns.append(to_array(std::move(c)));
+             return py::make_tuple(r.member_column(members), columns, statuses);
+           })
       .def("summary_json", [](const py_result& r) { return r.r.totals.to_json(); })
       .def("summary_text", [](const py_result& r) { return r.r.totals.to_text(); })
       .def("state", [](const py_result& r) { return std::make_shared<py_state>(py_state{r.r.state(), ""}); })
@@ -559,6 +587,12 @@ PYBIND11_MODULE(_core, m) {
             if (!r.explained)
               throw error(errc::usage, fmt::format("run(..., explain=True) is needed to write lines '{}'", path));
             write_file(path, [&](output_file& f) { write_lines(f, r.r, *r.sales); });
+          },
+          py::arg("path"))
+      .def(
+          "write_payables",
+          [](const py_result& r, const std::string& path) {
+            write_file(path, [&](output_file& f) { write_payables(f, r.r, *r.rules); });
           },
           py::arg("path"))
       .def(

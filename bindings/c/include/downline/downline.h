@@ -188,6 +188,14 @@ DOWNLINE_C_API downline_status downline_network_from_arrays(downline_network** o
                                                             const char* const* ids, const char* const* sponsor_ids,
                                                             const char* const* placement_ids,
                                                             const char* const* positions, const char* const* joined);
+/**
+ * As downline_network_from_arrays, with each member's `statuses` for settlement (SPEC §11):
+ * "active" (also NULL or ""), "hold" or "terminated"; `statuses` may be NULL (all active).
+ */
+DOWNLINE_C_API downline_status downline_network_from_arrays_with_status(
+    downline_network** out, size_t count, const char* const* ids, const char* const* sponsor_ids,
+    const char* const* placement_ids, const char* const* positions, const char* const* joined,
+    const char* const* statuses);
 DOWNLINE_C_API void downline_network_destroy(downline_network** network);
 
 /** Number of members. */
@@ -450,6 +458,32 @@ DOWNLINE_C_API downline_status downline_result_write_ranks(const downline_result
 /** Errors: DOWNLINE_ERROR_USAGE when the run was not asked to explain. */
 DOWNLINE_C_API downline_status downline_result_write_lines(const downline_result* result, const char* path);
 DOWNLINE_C_API downline_status downline_result_write_summary_json(const downline_result* result, const char* path);
+
+/* ---- payables (settlement, SPEC §11) ------------------------------------------------------- */
+
+/**
+ * One row of payables.csv: a member with any non-zero figure. Money in minor units of the
+ * plan's money_decimals; earned + balance_in == fee + deductions + paid + balance_out + forfeited.
+ */
+typedef struct downline_payable {
+  const char* member_id;
+  int64_t earned;      /**< payouts of the period, after the cap, with adjustments */
+  int64_t balance_in;  /**< the state's `balance` */
+  int64_t fee;
+  int64_t deductions;  /**< the sum of the plan's deductions */
+  int64_t paid;
+  int64_t balance_out; /**< carried into the next period's state */
+  int64_t forfeited;
+  const char* status;  /**< "paid", "hold", "below_minimum", "negative" or "forfeited" */
+} downline_payable;
+
+/** Number of payables rows. */
+DOWNLINE_C_API size_t downline_result_payable_count(const downline_result* result);
+/** Payables row i, in payables.csv order (network-file order). */
+DOWNLINE_C_API downline_status downline_result_payable(downline_payable* out, const downline_result* result,
+                                                       size_t i);
+/** Writes payables.csv atomically, byte for byte as `downline run --payables`. */
+DOWNLINE_C_API downline_status downline_result_write_payables(const downline_result* result, const char* path);
 
 /* ---- custom bonus types ------------------------------------------------------------------- */
 
