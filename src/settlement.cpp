@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "downline/error.hpp"
+#include "downline/network.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 
@@ -81,6 +82,7 @@ settlement settle(const payout_rules& rules, std::span<const member_status> stat
   settlement out;
   out.balance_out.assign(n, 0);
   settlement_totals& t = out.totals;
+  for (const deduction_rule& d : rules.deductions) t.deduction_names.push_back(d.name);
   t.deductions.assign(rules.deductions.size(), 0);
   std::vector<minor_t> taken(rules.deductions.size());
   for (std::size_t i = 0; i < n; ++i) {
@@ -101,6 +103,11 @@ settlement settle(const payout_rules& rules, std::span<const member_status> stat
     if (!p.is_zero()) out.payables.push_back(p);
   }
   return out;
+}
+
+settlement settle_period(const payout_rules& rules, const network& net, std::span<const minor_t> earned,
+                         std::span<const minor_t> balance_in) {
+  return settle(rules, net.statuses(), earned, balance_in, net.members_by_row());
 }
 
 DOWNLINE_END_NAMESPACE

@@ -40,7 +40,7 @@ json_value settlement_json(const summary& s) {
   auto money = [&](minor_t v) { return format_fixed(v, s.money_decimals); };
   const settlement_totals& t = s.settlement;
   json_value deductions = json_value::object();
-  for (std::size_t i = 0; i < s.deduction_names.size(); ++i) deductions[s.deduction_names[i]] = money(t.deductions[i]);
+  for (std::size_t i = 0; i < t.deduction_names.size(); ++i) deductions[t.deduction_names[i]] = money(t.deductions[i]);
   json_value j = json_value::object();
   j["earned"] = money(t.earned);
   j["balance_in"] = money(t.balance_in);
@@ -121,9 +121,10 @@ std::string summary::to_text() const {
   t += fmt::format("paid            {}  ({} members, ratio to sales {})\n", money(st.paid), st.paid_members,
                    ratio_text(paid_millionths(*this), total_amount, 4));
   t += fmt::format("fees            {}\n", money(st.fees));
-  for (std::size_t i = 0; i < deduction_names.size(); ++i)
-    t += fmt::format("  {:<14}{:>18}\n", deduction_names[i], money(st.deductions[i]));
-  t += fmt::format("carried forward {} / {}\n", money(st.carried_positive), money(st.carried_negative));
+  for (std::size_t i = 0; i < st.deduction_names.size(); ++i)
+    t += fmt::format("  {:<14}{:>18}\n", st.deduction_names[i], money(st.deductions[i]));
+  t += fmt::format("carried forward {}  (negative balances {})\n", money(st.carried_positive),
+                   money(st.carried_negative));
   t += fmt::format("forfeited       {}\n", money(st.forfeited));
   return t;
 }

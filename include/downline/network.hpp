@@ -69,6 +69,8 @@ class network {
   /// The member's 0-based row in the input (file order).
   std::uint32_t row(member_index m) const noexcept { return row_[m]; }
   member_index member_at_row(std::uint32_t r) const noexcept { return member_at_row_[r]; }
+  /// member_at_row for every row: the members in network-file order.
+  const std::vector<member_index>& members_by_row() const noexcept { return member_at_row_; }
   /// Where the member came from, for messages ("network.csv:12" or "arrays row 11").
   std::string where(member_index m) const;
 

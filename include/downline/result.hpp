@@ -47,8 +47,7 @@ struct summary {
   minor_t breakage = 0;  ///< what pools left undistributed
   minor_t median = 0, p90 = 0, p99 = 0, max = 0;  ///< per-member total payout, nearest rank
   std::vector<bonus_summary> bonuses;
-  settlement_totals settlement;              ///< SPEC §11: earned, paid, fees, … over all members
-  std::vector<std::string> deduction_names;  ///< the plan's deductions, as settlement.deductions
+  settlement_totals settlement;  ///< SPEC §11: earned, paid, fees, … over all members
 
   /// The summary as a JSON object (amounts as exact decimal strings).
   std::string to_json() const;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,8 @@
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
+
+class network;
 
 /// payables.csv `status`: why a member was, or was not, paid.
 enum class payable_status : std::uint8_t { paid, hold, below_minimum, negative, forfeited };
@@ -35,7 +38,8 @@ struct payable {
 /// The summary's settlement figures (sums over every member, minor units).
 struct settlement_totals {
   minor_t earned = 0, balance_in = 0, paid = 0, fees = 0;
-  std::vector<minor_t> deductions;  ///< per payout_rules::deductions, by the same index
+  std::vector<std::string> deduction_names;  ///< payout_rules::deductions' names, plan order
+  std::vector<minor_t> deductions;           ///< the total of each, by the same index
   minor_t carried_positive = 0, carried_negative = 0, forfeited = 0;
   std::uint64_t paid_members = 0;
 };
@@ -62,5 +66,10 @@ payable settle_member(const payout_rules& rules, member_status status, minor_t e
  */
 settlement settle(const payout_rules& rules, std::span<const member_status> status, std::span<const minor_t> earned,
                   std::span<const minor_t> balance_in, std::span<const member_index> order = {});
+
+/// The engine's settlement stage: every member of `net` in network-file order (the payables
+/// rows' order), its status from the network. `balance_in` may be empty (no state).
+settlement settle_period(const payout_rules& rules, const network& net, std::span<const minor_t> earned,
+                         std::span<const minor_t> balance_in);
 
 DOWNLINE_END_NAMESPACE
