@@ -89,7 +89,13 @@ void print_statement(const result& r, const plan& rules, const ledger& sales, me
   }
   for (const payout_line& p : r.payouts)
     if (p.member == m) total += p.amount;
-  fmt::print("  paid (after the payout cap): {} {}\n", format_fixed(total, md), rules.currency);
+  fmt::print("  earned (after the payout cap): {} {}\n", format_fixed(total, md), rules.currency);
+  for (const payable& p : r.settled.payables)
+    if (p.member == m)
+      fmt::print("  settlement: earned {}, balance in {}, fee {}, deductions {}, paid {}, balance out {} ({})\n",
+                 format_fixed(p.earned, md), format_fixed(p.balance_in, md), format_fixed(p.fee, md),
+                 format_fixed(p.deductions, md), format_fixed(p.paid, md), format_fixed(p.balance_out, md),
+                 to_string(p.status));
 }
 
 }  // namespace
