@@ -82,6 +82,7 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   bonus_result adjusted = apply_adjustments(rules, options.adjustments_in ? *options.adjustments_in : no_adjustments,
                                             paid, options.explain, out);
   std::vector<minor_t> earned = total_payouts(rules, paid, results, out);
+  settle_members(rules, net, earned, previous, out);
 
   // The distribution on a second thread (large networks) while the payout lines are gathered.
   std::future<void> describing = std::async(

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Run one period: state in → aggregate → ranks with history → overrides → bonuses → round →
-// cap → adjustments → state out (SPEC §4–§8).
+// cap → adjustments → settlement → state out (SPEC §4–§8, §11).
 #pragma once
 
 #include <optional>

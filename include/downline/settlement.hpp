@@ -47,7 +47,7 @@ struct settlement_totals {
 /// What settlement hands on: the payables rows and the balances for the state.
 struct settlement {
   std::vector<payable> payables;     ///< members with any non-zero figure, in the order settled
-  std::vector<minor_t> balance_out;  ///< per member (its index): the state's `balance`
+  std::vector<minor_t> balance_out;  ///< per member (its index); engine::run moves it into the state
   settlement_totals totals;
 };
 

@@ -73,6 +73,12 @@ bonus_result apply_adjustments(const plan& rules, const adjustments& given, paid
 std::vector<minor_t> total_payouts(const plan& rules, const paid_amounts& paid, std::vector<bonus_result>& results,
                                    result& out);
 
+/// Settlement (SPEC §11): payables from each member's earned total and its `balance` in the
+/// previous state into out.settled and out.totals; the balances out become out.next_state's
+/// `balance`.
+void settle_members(const plan& rules, const network& net, const std::vector<minor_t>& earned,
+                    const member_state& previous, result& out);
+
 /// The earnings distribution of `s` (earners, median, p90, p99, max) from members' totals.
 void describe_payouts(std::vector<minor_t> totals, summary& s);
 
