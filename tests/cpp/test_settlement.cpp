@@ -3,13 +3,23 @@
 #include "downline/settlement.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "downline/engine.hpp"
 #include "downline/error.hpp"
+#include "downline/io/writers.hpp"
 #include "downline/plan.hpp"
+#include "downline/state.hpp"
 
 using namespace downline;
 
@@ -284,4 +294,76 @@ TEST_CASE("settlement balances exactly for random members and plans", "[settleme
                                                        s.totals.carried_positive + s.totals.carried_negative +
                                                        s.totals.forfeited);
   }
+}
+
+namespace {
+
+std::string file_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// What write_payables writes for `r`, as bytes (through a file, as the CLI does).
+std::string payables_csv(const result& r, const plan& rules, const std::filesystem::path& path) {
+  {
+    output_file out(path);
+    write_payables(out, r, rules);
+    out.commit();
+  }
+  std::string text = file_text(path);
+  std::filesystem::remove(path);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("settlement cases of tests/data/settlement through the C++ API", "[settlement][golden]") {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(DOWNLINE_TEST_DATA) / "settlement";
+  const fs::path scratch = fs::temp_directory_path() / fmt::format("downline_settlement_{}.csv", ::getpid());
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    const fs::path dir = entry.path();
+    INFO("case " << dir.filename().string());
+    ++cases;
+    const plan rules = plan::from_file(dir / "plan.json");
+    std::optional<member_state> previous;
+    for (int k = 1; fs::exists(dir / fmt::format("args_{}", k)); ++k) {
+      INFO("period " << k);
+      std::istringstream words(file_text(dir / fmt::format("args_{}", k)));
+      std::string flag, period_text;
+      words >> flag >> period_text;
+      REQUIRE(flag == "--period");
+      const network net = network::from_csv(dir / fmt::format("network_{}.csv", k));
+      const ledger sales = ledger::from_csv(dir / "sales.csv", net);
+      run_options options;
+      options.period = parse_period(period_text);
+      options.state_in = previous ? &*previous : nullptr;
+      const result r = run(rules, net, sales, options);
+      CHECK(payables_csv(r, rules, scratch) == file_text(dir / fmt::format("expected_payables_{}.csv", k)));
+      minor_t paid = 0;
+      for (const payable& p : r.settled.payables) {
+        CHECK(p.earned + p.balance_in == p.fee + p.deductions + p.paid + p.balance_out + p.forfeited);
+        paid += p.paid;
+      }
+      CHECK(paid == r.totals.settlement.paid);
+      const auto expected = nlohmann::json::parse(file_text(dir / fmt::format("expected_settlement_{}.json", k)));
+      CHECK(nlohmann::json::parse(r.totals.to_json())["settlement"] == expected);
+      {
+        output_file out(scratch);
+        write_state(out, r.next_state, rules, net);
+        out.commit();
+      }
+      CHECK(file_text(scratch) == file_text(dir / fmt::format("expected_state_{}.csv", k)));
+      std::filesystem::remove(scratch);
+      // The next period reads the state back from its text, against that period's network.
+      const network next = fs::exists(dir / fmt::format("network_{}.csv", k + 1))
+                               ? network::from_csv(dir / fmt::format("network_{}.csv", k + 1))
+                               : network::from_csv(dir / fmt::format("network_{}.csv", k));
+      previous = read_state(r.state(), rules, next);
+    }
+  }
+  CHECK(cases >= 1);
 }
