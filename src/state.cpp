@@ -2,6 +2,7 @@
 #include "downline/state.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -50,6 +51,7 @@ class state_builder {
  public:
   state_builder(const plan& rules, const network& net) : rules_(rules), net_(net), schema_(state_schema(rules)) {
     seen_.resize(schema_.size());
+    columns_.resize(schema_.size(), nullptr);
   }
 
   std::optional<problem> set_period(std::string_view text) {
@@ -63,7 +65,12 @@ class state_builder {
 
   std::optional<problem> add(std::string_view member_id, std::string_view key, std::string_view value) {
     if (member_id.empty() && key == "period") return set_period(value);
-    const member_index m = net_.find(member_id);
+    // A member's rows usually follow one another (files are written member by member).
+    if (member_id != last_id_ || last_member_ == none) {
+      last_member_ = net_.find(member_id);
+      last_id_.assign(member_id);
+    }
+    const member_index m = last_member_;
     if (m == none) return problem{"state for a member who is not in the network", std::string(member_id)};
     const std::size_t k = find_key(key);
     if (k == schema_.size()) {
@@ -77,7 +84,8 @@ class state_builder {
     seen[m] = 1;
     std::int64_t v = 0;
     if (auto p = parse_value(schema_[k], value, v)) return p;
-    out_.column(schema_[k], net_.size())[m] = v;
+    if (!columns_[k]) columns_[k] = &out_.column(schema_[k], net_.size());
+    (*columns_[k])[m] = v;
     return std::nullopt;
   }
 
@@ -123,7 +131,10 @@ class state_builder {
   const network& net_;
   std::vector<state_key> schema_;
   std::vector<std::vector<std::uint8_t>> seen_;  // per key, per member: a row was read
+  std::vector<std::vector<std::int64_t>*> columns_;  // per key, its column once a row names it
   mutable std::size_t last_key_ = 0;
+  std::string last_id_;
+  member_index last_member_ = none;
   bool period_seen_ = false;
   member_state out_;
 };
@@ -218,26 +229,45 @@ void visit_rows(const member_state& state, const plan& rules, const network& net
     if (const auto* c = state.find(k.name)) columns.push_back({&k, c});
   std::string value;
   for (std::uint32_t row = 0; row < net.size(); ++row) {
+    if (row + 16 < net.size()) {  // rows go in file order, members at random: fetch ahead
+      const member_index ahead = net.member_at_row(row + 16);
+      for (const present& p : columns) __builtin_prefetch(&(*p.values)[ahead]);
+    }
     const member_index m = net.member_at_row(row);
-    for (const present& c : columns) {
-      const std::int64_t v = (*c.values)[m];
-      if (v == c.key->none) continue;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const present& p = columns[c];
+      const std::int64_t v = (*p.values)[m];
+      if (v == p.key->none) continue;
       value.clear();
-      switch (c.key->kind) {
+      switch (p.key->kind) {
         case state_kind::rank: value = rules.rank_name(static_cast<rank_index>(v)); break;
-        case state_kind::count: value = fmt::format("{}", v); break;
+        case state_kind::count: {
+          char digits[24];
+          value.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+          break;
+        }
         case state_kind::money: append_fixed(value, v, rules.money_decimals); break;
         case state_kind::volume: append_trimmed(value, v, volume_decimals); break;
       }
-      f(net.id(m), std::string_view(c.key->name), std::string_view(value));
+      f(net.id_at_row(row), c, std::string_view(value));
     }
   }
+}
+
+/// The schema's keys that `state` holds, in visit_rows' column order.
+std::vector<const state_key*> present_keys(const member_state& state, const std::vector<state_key>& schema) {
+  std::vector<const state_key*> keys;
+  for (const state_key& k : schema)
+    if (state.find(k.name)) keys.push_back(&k);
+  return keys;
 }
 }  // namespace
 
 void for_each_state_row(const member_state& state, const plan& rules, const network& net,
                         const std::function<void(std::string_view, std::string_view, std::string_view)>& f) {
-  visit_rows(state, rules, net, f);
+  const std::vector<state_key> schema = state_schema(rules);
+  const std::vector<const state_key*> keys = present_keys(state, schema);
+  visit_rows(state, rules, net, [&](std::string_view m, std::size_t c, std::string_view v) { f(m, keys[c]->name, v); });
 }
 
 namespace {
@@ -260,7 +290,20 @@ void write_row(output_file& out, std::string_view member, std::string_view key, 
 
 void write_state(output_file& out, const member_state& state, const plan& rules, const network& net) {
   write_header(out.buffer(), state.period ? std::string_view(state.period->to_string()) : std::string_view());
-  visit_rows(state, rules, net, [&](std::string_view m, std::string_view k, std::string_view v) { write_row(out, m, k, v); });
+  // Each key as a CSV field once, not on every row.
+  const std::vector<state_key> schema = state_schema(rules);
+  std::vector<std::string> fields;
+  for (const state_key* k : present_keys(state, schema)) append_csv_field(fields.emplace_back(), k->name);
+  std::string& b = out.buffer();
+  visit_rows(state, rules, net, [&](std::string_view m, std::size_t c, std::string_view v) {
+    b += m;
+    b += ',';
+    b += fields[c];
+    b += ',';
+    b += v;
+    b += '\n';
+    out.flush_if_large();
+  });
 }
 
 void write_state(output_file& out, const state_text& text) {
@@ -271,7 +314,7 @@ void write_state(output_file& out, const state_text& text) {
 state_text to_text(const member_state& state, const plan& rules, const network& net) {
   state_text text;
   if (state.period) text.period = state.period->to_string();
-  visit_rows(state, rules, net, [&](std::string_view m, std::string_view k, std::string_view v) {
+  for_each_state_row(state, rules, net, [&](std::string_view m, std::string_view k, std::string_view v) {
     text.rows.push_back({std::string(m), std::string(k), std::string(v)});
   });
   return text;
