@@ -20,11 +20,12 @@ seed() {
 seed fuzz_network_csv $(find tests/data examples/data -name '*network*.csv')
 seed fuzz_ledger_csv $(find tests/data examples/data -name '*sales*.csv')
 seed fuzz_state $(find tests/data -name '*state*.csv')
+seed fuzz_back_office $(find tests/data examples/data -name '*overrides*.csv' -o -name '*adjustments*.csv')
 plans=$(find tests/data examples -name '*.json' \( -name 'plan*.json' -o -path '*plans/*' \))
 seed fuzz_plan_json $plans
 seed fuzz_run $plans
 
-for harness in fuzz_network_csv fuzz_ledger_csv fuzz_plan_json fuzz_state fuzz_run; do
+for harness in fuzz_network_csv fuzz_ledger_csv fuzz_plan_json fuzz_state fuzz_run fuzz_back_office; do
   findings=build/fuzz/findings/$harness
   mkdir -p "$findings"
   echo "== $harness: ${seconds} s"
