@@ -99,6 +99,17 @@ auto read_csv(const std::filesystem::path& path, Reader reader, std::initializer
   return reader.finish();
 }
 
+/// The same for rows given as text (C, Python), failing at "<what> row <i>".
+template <class Reader, class Row>
+auto read_rows(const std::vector<Row>& rows, Reader reader, std::string_view what) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& [member_id, second, third, note] = rows[i];
+    if (auto p = reader.add(member_id, second, third, note))
+      throw input_error(fmt::format("{} row {}: {} {}", what, i, p->what, quote_value(p->value)));
+  }
+  return reader.finish();
+}
+
 }  // namespace
 
 overrides overrides::from_csv(const std::filesystem::path& path, const plan& rules, const network& net) {
@@ -106,11 +117,7 @@ overrides overrides::from_csv(const std::filesystem::path& path, const plan& rul
 }
 
 overrides overrides::from_rows(const std::vector<override_row>& rows, const plan& rules, const network& net) {
-  override_reader reader(rules, net);
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    if (auto p = reader.add(rows[i].member_id, rows[i].rank, rows[i].active, rows[i].note))
-      throw input_error(fmt::format("overrides row {}: {} '{}'", i, p->what, p->value));
-  return reader.finish();
+  return read_rows(rows, override_reader(rules, net), "overrides");
 }
 
 void apply_overrides(const overrides& given, qualification& q) {
@@ -129,11 +136,7 @@ adjustments adjustments::from_csv(const std::filesystem::path& path, const plan&
 }
 
 adjustments adjustments::from_rows(const std::vector<adjustment_row>& rows, const plan& rules, const network& net) {
-  adjustment_reader reader(rules, net);
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    if (auto p = reader.add(rows[i].member_id, rows[i].bonus, rows[i].amount, rows[i].note))
-      throw input_error(fmt::format("adjustments row {}: {} '{}'", i, p->what, p->value));
-  return reader.finish();
+  return read_rows(rows, adjustment_reader(rules, net), "adjustments");
 }
 
 bool adjustments::uses_adjustment_payout(const plan& rules) const noexcept {

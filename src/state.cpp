@@ -180,13 +180,13 @@ member_state read_state(const std::filesystem::path& path, const plan& rules, co
 member_state read_state(const state_text& text, const plan& rules, const network& net) {
   state_builder b(rules, net);
   if (auto p = b.set_period(text.period))
-    throw input_error(fmt::format("state period: {} '{}'", p->what, p->value));
+    throw input_error(fmt::format("state period: {} {}", p->what, quote_value(p->value)));
   for (std::size_t i = 0; i < text.rows.size(); ++i) {
     const state_row& r = text.rows[i];
     if (r.member_id.empty() && r.key == "period")
-      throw input_error(fmt::format("state row {}: the period is given apart from the rows '{}'", i, r.value));
+      throw input_error(fmt::format("state row {}: the period is given apart from the rows {}", i, quote_value(r.value)));
     if (auto p = b.add(r.member_id, r.key, r.value))
-      throw input_error(fmt::format("state row {}: {} '{}'", i, p->what, p->value));
+      throw input_error(fmt::format("state row {}: {} {}", i, p->what, quote_value(p->value)));
   }
   return b.finish();
 }
