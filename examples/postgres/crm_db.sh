@@ -54,16 +54,19 @@ pg_start() {
   export PG_CONNINFO="host=$PG_TMP user=downline dbname=crm"
 }
 
-# Creates the tables of schema.sql and loads examples/data/demo (members, January's orders, the
-# period 2026-01). The demo files carry downline's column names; COPY keeps file order.
+# Creates the tables of schema.sql and loads examples/data/demo (members, January's orders) and
+# this folder's February orders, with the periods 2026-01 and 2026-02. The files carry downline's
+# column names; COPY keeps file order.
 crm_load_demo() {
   local here data
   here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
   data=$here/../data/demo
+  local orders="\\copy orders (member_id, amount, volume, kind, ordered_on, order_no)"
   psql -q -X -v ON_ERROR_STOP=1 -f "$here/schema.sql" &&
   psql -q -X -v ON_ERROR_STOP=1 -c "\\copy members (id, sponsor_id, joined) FROM '$data/network.csv' CSV HEADER" &&
+  psql -q -X -v ON_ERROR_STOP=1 -c "$orders FROM '$data/sales.csv' CSV HEADER" &&
+  psql -q -X -v ON_ERROR_STOP=1 -c "$orders FROM '$here/orders-2026-02.csv' CSV HEADER" &&
   psql -q -X -v ON_ERROR_STOP=1 \
-    -c "\\copy orders (member_id, amount, volume, kind, ordered_on, order_no) FROM '$data/sales.csv' CSV HEADER" &&
-  psql -q -X -v ON_ERROR_STOP=1 \
-    -c "INSERT INTO commission_periods (period_id, starts_on, ends_on) VALUES ('2026-01', '2026-01-01', '2026-01-31')"
+    -c "INSERT INTO commission_periods (period_id, starts_on, ends_on)
+        VALUES ('2026-01', '2026-01-01', '2026-01-31'), ('2026-02', '2026-02-01', '2026-02-28')"
 }

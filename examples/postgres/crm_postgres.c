@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A CRM's commission run against PostgreSQL: reads the members and one period's orders with
- * COPY, runs the plan through downline's C API, and writes the period's payouts back.
+ * A CRM's commission run against PostgreSQL: reads the members, one period's orders and the
+ * state the previous period left (ranks, carried balances) with COPY, runs the plan through
+ * downline's C API, and writes the period's payouts, payables and state back.
  *
  *   crm_postgres CONNINFO PLAN.json PERIOD
  *   crm_postgres "host=/tmp/pg dbname=crm" plan.json 2026-01
  *
- * Everything happens in ONE transaction that first locks the period's row: the payouts (and
- * payables) of the period are replaced as a whole, so running a period again replaces its
- * rows, and a run that fails anywhere (bad data, a plan error, a failed write) rolls back and
- * leaves the previous rows untouched. A closed period is refused. Tables: schema.sql.
+ * Everything happens in ONE transaction that first locks the period's row: the payouts,
+ * payables and state of the period are replaced as a whole, so running a period again replaces
+ * its rows, and a run that fails anywhere (bad data, a plan error, a failed write) rolls back
+ * and leaves the previous rows untouched. A closed period is refused; so is a period whose
+ * predecessor was never computed, or one with a later period already computed (its figures
+ * would go stale). Tables: schema.sql.
  *
  * Money stays exact: order amounts leave SQL as integer cents (`amount * 100`, exact for
  * numeric(14,2)), payouts go back as decimal text from downline_format_minor.
@@ -167,23 +170,79 @@ static int64_t* integers(const text_table* t, size_t c) {
 
 /* ---- reading the CRM ------------------------------------------------------------------------ */
 
-/* Network columns in downline's order: id, sponsor_id, placement_id, position, joined. */
+/* Network columns in downline's order: id, sponsor_id, placement_id, position, joined, status. */
 static const char* members_query =
-    "SELECT id, sponsor_id, placement_id, position, to_char(joined, 'YYYY-MM-DD') "
+    "SELECT id, sponsor_id, placement_id, position, to_char(joined, 'YYYY-MM-DD'), status "
     "FROM members ORDER BY member_no";
 
 static int read_network(PGconn* db, downline_network** network) {
   text_table t = {0, 0, 0, NULL};
-  const char** cols[5] = {NULL, NULL, NULL, NULL, NULL};
+  const char** cols[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
   size_t c;
-  int status = copy_out(db, members_query, 5, &t);
-  for (c = 0; status == 0 && c < 5; ++c)
+  int status = copy_out(db, members_query, 6, &t);
+  for (c = 0; status == 0 && c < 6; ++c)
     if (!(cols[c] = column(&t, c))) status = fail("out of memory");
   if (status == 0)
-    status = downline_failed(downline_network_from_arrays(network, t.rows, cols[0], cols[1], cols[2], cols[3], cols[4]),
+    status = downline_failed(downline_network_from_arrays_with_status(network, t.rows, cols[0], cols[1], cols[2],
+                                                                      cols[3], cols[4], cols[5]),
                              "reading the members");
-  for (c = 0; c < 5; ++c) free((void*)cols[c]);
+  for (c = 0; c < 6; ++c) free((void*)cols[c]);
   text_table_free(&t);
+  return status;
+}
+
+/*
+ * The state the period before this one wrote (NULL *state when this is the first period). The
+ * period before is the latest one ending before this one starts; it must have been computed.
+ */
+static int read_previous_state(PGconn* db, const char* period, const char* period_literal, downline_state** state) {
+  text_table t = {0, 0, 0, NULL};
+  const char **members = NULL, **keys = NULL, **values = NULL;
+  PGresult* res = NULL;
+  char* previous = NULL;
+  char* previous_literal = NULL;
+  char sql[1024];
+  int status;
+  *state = NULL;
+  snprintf(sql, sizeof sql,
+           "SELECT p.period_id, p.computed_at IS NOT NULL FROM commission_periods p, commission_periods this "
+           "WHERE this.period_id = %s AND p.ends_on < this.starts_on ORDER BY p.ends_on DESC LIMIT 1",
+           period_literal);
+  if (execute(db, sql, PGRES_TUPLES_OK, &res)) return -1;
+  if (PQntuples(res) == 0) {
+    PQclear(res);
+    return 0;
+  }
+  if (strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
+    status = fail("the period before '%s', '%s', has not been computed: run it first", period, PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return status;
+  }
+  previous = copy_text(PQgetvalue(res, 0, 0));
+  PQclear(res);
+  if (!previous) return fail("out of memory");
+  previous_literal = PQescapeLiteral(db, previous, strlen(previous));
+  if (!previous_literal) status = fail("%s", PQerrorMessage(db));
+  else {
+    snprintf(sql, sizeof sql, "SELECT member_id, key, value FROM member_state WHERE period_id = %s ORDER BY member_id, key",
+             previous_literal);
+    status = copy_out(db, sql, 3, &t);
+  }
+  if (status == 0) {
+    members = column(&t, 0);
+    keys = column(&t, 1);
+    values = column(&t, 2);
+    if (!members || !keys || !values) status = fail("out of memory");
+  }
+  if (status == 0)
+    status = downline_failed(downline_state_from_rows(state, previous, t.rows, members, keys, values),
+                             "reading the previous period's state");
+  free((void*)members);
+  free((void*)keys);
+  free((void*)values);
+  text_table_free(&t);
+  if (previous_literal) PQfreemem(previous_literal);
+  free(previous);
   return status;
 }
 
@@ -249,34 +308,60 @@ static char* put_escaped(char* out, const char* text) {
   return out;
 }
 
-static int copy_payouts_in(PGconn* db, const char* period, const downline_result* result) {
-  size_t i, count = downline_result_payout_count(result);
-  int decimals = downline_result_money_decimals(result);
-  int status = execute(db, "COPY payouts (period_id, member_id, bonus, amount) FROM STDIN", PGRES_COPY_IN, NULL);
+/* A row of COPY's text format being built: cells escaped, tab separated, newline ended. */
+typedef struct copy_row {
+  char text[2048];
+  size_t length;
+  int overflow;
+} copy_row;
+
+static void put_cell(copy_row* row, const char* cell) {
+  char escaped[2 * 512 + 2];
+  size_t size;
+  if (strlen(cell) > 512) {
+    row->overflow = 1;
+    return;
+  }
+  size = (size_t)(put_escaped(escaped, cell) - escaped);
+  if (row->length + size + 1 >= sizeof row->text) {
+    row->overflow = 1;
+    return;
+  }
+  memcpy(row->text + row->length, escaped, size);
+  row->length += size;
+  row->text[row->length++] = '\t';
+}
+
+/* A money cell: minor units as exact decimal text. */
+static int put_money(copy_row* row, int64_t minor, int decimals) {
+  char text[48];
+  size_t needed = 0;
+  if (downline_failed(downline_format_minor(text, sizeof text, &needed, minor, decimals), "formatting an amount"))
+    return -1;
+  put_cell(row, text);
+  return 0;
+}
+
+/* Fills row i of `source` (a result or a state) through put_cell; non-zero after fail() stops. */
+typedef int (*row_writer)(copy_row* row, const void* source, size_t i);
+
+/* `COPY table FROM STDIN` of `count` rows, each starting with the period's id. */
+static int copy_in(PGconn* db, const char* copy_sql, const char* period, const void* source, size_t count,
+                   row_writer write_row) {
+  size_t i;
+  int status = execute(db, copy_sql, PGRES_COPY_IN, NULL);
   PGresult* res;
   for (i = 0; status == 0 && i < count; ++i) {
-    downline_payout p;
-    char amount[48], line[1024];
-    char* end = line;
-    size_t needed = 0;
-    status = downline_failed(downline_result_payout(&p, result, i), "reading a payout");
-    if (status == 0)
-      status = downline_failed(downline_format_minor(amount, sizeof amount, &needed, p.amount, decimals),
-                               "formatting a payout");
+    copy_row row = {"", 0, 0};
+    put_cell(&row, period);
+    status = write_row(&row, source, i);
     if (status != 0) break;
-    if (2 * (strlen(period) + strlen(p.member_id) + strlen(p.bonus)) + strlen(amount) + 4 > sizeof line) {
-      status = fail("payout row too long for member '%s', bonus '%s'", p.member_id, p.bonus);
+    if (row.overflow) {
+      status = fail("%s: row %zu too long", copy_sql, i + 1);
       break;
     }
-    end = put_escaped(end, period);
-    *end++ = '\t';
-    end = put_escaped(end, p.member_id);
-    *end++ = '\t';
-    end = put_escaped(end, p.bonus);
-    *end++ = '\t';
-    end = put_escaped(end, amount);
-    *end++ = '\n';
-    if (PQputCopyData(db, line, (int)(end - line)) != 1) status = fail("%s", PQerrorMessage(db));
+    row.text[row.length - 1] = '\n'; /* the last cell's tab ends the row */
+    if (PQputCopyData(db, row.text, (int)row.length) != 1) status = fail("%s", PQerrorMessage(db));
   }
   /* Ending the COPY with an error message makes the server abort it (and so the transaction). */
   if (PQputCopyEnd(db, status == 0 ? NULL : "crm_postgres stopped") != 1 && status == 0)
@@ -288,21 +373,68 @@ static int copy_payouts_in(PGconn* db, const char* period, const downline_result
   return status;
 }
 
+static int payout_row(copy_row* row, const void* source, size_t i) {
+  const downline_result* result = source;
+  downline_payout p;
+  if (downline_failed(downline_result_payout(&p, result, i), "reading a payout")) return -1;
+  put_cell(row, p.member_id);
+  put_cell(row, p.bonus);
+  return put_money(row, p.amount, downline_result_money_decimals(result));
+}
+
+static int payable_row(copy_row* row, const void* source, size_t i) {
+  const downline_result* result = source;
+  downline_payable p;
+  int decimals = downline_result_money_decimals(result);
+  if (downline_failed(downline_result_payable(&p, result, i), "reading a payable")) return -1;
+  put_cell(row, p.member_id);
+  if (put_money(row, p.earned, decimals) || put_money(row, p.balance_in, decimals) || put_money(row, p.fee, decimals) ||
+      put_money(row, p.deductions, decimals) || put_money(row, p.paid, decimals) ||
+      put_money(row, p.balance_out, decimals) || put_money(row, p.forfeited, decimals))
+    return -1;
+  put_cell(row, p.status);
+  return 0;
+}
+
+static int state_row(copy_row* row, const void* source, size_t i) {
+  downline_state_row r;
+  if (downline_failed(downline_state_row_at(&r, source, i), "reading the state")) return -1;
+  put_cell(row, r.member_id);
+  put_cell(row, r.key);
+  put_cell(row, r.value);
+  return 0;
+}
+
 /* Replaces the period's rows and records the run; all inside the caller's transaction. */
 static int write_period(PGconn* db, const char* period, const char* period_literal,
                         const downline_result* result, char* total, size_t total_size) {
+  static const char* const tables[] = {"payouts", "payables", "member_state"};
   downline_summary summary;
+  downline_state* state = NULL;
   char sql[512];
-  size_t needed = 0;
+  size_t needed = 0, t;
+  int status;
   if (downline_failed(downline_result_summary(&summary, result), "reading the summary") ||
       downline_failed(downline_format_minor(total, total_size, &needed, summary.total_payout, summary.money_decimals),
-                      "formatting the total"))
+                      "formatting the total") ||
+      downline_failed(downline_result_state(&state, result), "reading the state"))
     return -1;
-  snprintf(sql, sizeof sql, "DELETE FROM payables WHERE period_id = %s", period_literal);
-  if (execute(db, sql, PGRES_COMMAND_OK, NULL)) return -1;
-  snprintf(sql, sizeof sql, "DELETE FROM payouts WHERE period_id = %s", period_literal);
-  if (execute(db, sql, PGRES_COMMAND_OK, NULL)) return -1;
-  if (copy_payouts_in(db, period, result)) return -1;
+  for (t = 0; t < sizeof tables / sizeof *tables; ++t) {
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE period_id = %s", tables[t], period_literal);
+    if (execute(db, sql, PGRES_COMMAND_OK, NULL)) return -1;
+  }
+  status = copy_in(db, "COPY payouts (period_id, member_id, bonus, amount) FROM STDIN", period, result,
+                   downline_result_payout_count(result), payout_row);
+  if (status == 0)
+    status = copy_in(db,
+                     "COPY payables (period_id, member_id, earned, balance_in, fee, deductions, paid, balance_out, "
+                     "forfeited, status) FROM STDIN",
+                     period, result, downline_result_payable_count(result), payable_row);
+  if (status == 0)
+    status = copy_in(db, "COPY member_state (period_id, member_id, key, value) FROM STDIN", period, state,
+                     downline_state_size(state), state_row);
+  downline_state_destroy(&state);
+  if (status != 0) return status;
   snprintf(sql, sizeof sql,
            "UPDATE commission_periods SET computed_at = now(), total_payout = '%s' WHERE period_id = %s", total,
            period_literal);
@@ -314,13 +446,23 @@ static int write_period(PGconn* db, const char* period, const char* period_liter
 /* Locks the period's row for this transaction; refuses an unknown or closed period. */
 static int lock_period(PGconn* db, const char* period, const char* period_literal) {
   PGresult* res = NULL;
-  char sql[256];
+  char sql[512];
   int status = 0;
   snprintf(sql, sizeof sql, "SELECT closed FROM commission_periods WHERE period_id = %s FOR UPDATE",
            period_literal);
   if (execute(db, sql, PGRES_TUPLES_OK, &res)) return -1;
   if (PQntuples(res) == 0) status = fail("no commission period '%s' in commission_periods", period);
   else if (strcmp(PQgetvalue(res, 0, 0), "t") == 0) status = fail("period '%s' is closed", period);
+  PQclear(res);
+  if (status != 0) return status;
+  snprintf(sql, sizeof sql,
+           "SELECT p.period_id FROM commission_periods p, commission_periods this WHERE this.period_id = %s "
+           "AND p.starts_on > this.ends_on AND p.computed_at IS NOT NULL ORDER BY p.starts_on LIMIT 1",
+           period_literal);
+  if (execute(db, sql, PGRES_TUPLES_OK, &res)) return -1;
+  if (PQntuples(res) > 0)
+    status = fail("period '%s' is already computed: running '%s' again would leave it stale", PQgetvalue(res, 0, 0),
+                  period);
   PQclear(res);
   return status;
 }
@@ -329,6 +471,7 @@ static int run_period(PGconn* db, const char* plan_path, const char* period) {
   downline_plan* plan = NULL;
   downline_network* network = NULL;
   downline_ledger* ledger = NULL;
+  downline_state* previous = NULL;
   downline_result* result = NULL;
   downline_run_options options = DOWNLINE_RUN_OPTIONS_INIT;
   char total[48] = "";
@@ -342,6 +485,8 @@ static int run_period(PGconn* db, const char* plan_path, const char* period) {
   if (status == 0) status = lock_period(db, period, literal);
   if (status == 0) status = read_network(db, &network);
   if (status == 0) status = read_orders(db, literal, network, &ledger);
+  if (status == 0) status = read_previous_state(db, period, literal, &previous);
+  options.state_in = previous;
   if (status == 0) status = downline_failed(downline_run(&result, plan, network, ledger, &options), "running the period");
   if (status == 0) status = write_period(db, period, literal, result, total, sizeof total);
   if (status == 0) status = execute(db, "COMMIT", PGRES_COMMAND_OK, NULL);
@@ -350,12 +495,13 @@ static int run_period(PGconn* db, const char* plan_path, const char* period) {
     PQclear(res);
   }
   if (status == 0)
-    printf("period %s: %zu members, %zu orders, %zu payout lines, total payout %s %s\n", period,
-           downline_network_size(network), downline_ledger_size(ledger), downline_result_payout_count(result), total,
-           downline_plan_currency(plan));
+    printf("period %s: %zu members, %zu orders, %zu payout lines, %zu payables, total payout %s %s\n", period,
+           downline_network_size(network), downline_ledger_size(ledger), downline_result_payout_count(result),
+           downline_result_payable_count(result), total, downline_plan_currency(plan));
   PQfreemem(literal);
   downline_result_destroy(&result);
   downline_ledger_destroy(&ledger);
+  downline_state_destroy(&previous);
   downline_network_destroy(&network);
   downline_plan_destroy(&plan);
   return status;

@@ -44,8 +44,6 @@ CREATE TABLE payouts (
 );
 
 -- What is paid out after minimums, fees and deductions (downline's payables.csv, SPEC §11).
--- crm_postgres clears a period's rows here with its payouts; it fills them once the C API
--- reports settlement.
 CREATE TABLE payables (
   period_id   text NOT NULL REFERENCES commission_periods,
   member_id   text NOT NULL REFERENCES members (id),
@@ -58,4 +56,15 @@ CREATE TABLE payables (
   forfeited   numeric NOT NULL,
   status      text NOT NULL CHECK (status IN ('paid', 'hold', 'below_minimum', 'negative', 'forfeited')),
   PRIMARY KEY (period_id, member_id)
+);
+
+-- What a period hands to the next (downline's --state-out, SPEC §7): paid-as and title ranks,
+-- grace, activity, binary carry and each member's carried `balance`, as text exactly as downline
+-- wrote it. The next period's run reads the rows of the period before it.
+CREATE TABLE member_state (
+  period_id text NOT NULL REFERENCES commission_periods,
+  member_id text NOT NULL REFERENCES members (id),
+  key       text NOT NULL,
+  value     text NOT NULL,
+  PRIMARY KEY (period_id, member_id, key)
 );
