@@ -17,6 +17,13 @@ minor_t add_checked(minor_t a, minor_t b, const char* what) {
   return sum;
 }
 
+/// Members that earned something or bring a balance: the others settle to a row of zeros.
+std::size_t members_with_money(std::span<const minor_t> earned, std::span<const minor_t> balance_in) {
+  std::size_t count = 0;
+  for (std::size_t m = 0; m < earned.size(); ++m) count += earned[m] != 0 || (!balance_in.empty() && balance_in[m] != 0);
+  return count;
+}
+
 /// Deductions are rounded toward zero (integer division truncates toward zero).
 minor_t deduction_of(rate_t rate, minor_t total) {
   return static_cast<minor_t>(static_cast<__int128>(total) * rate / rate_one);
@@ -85,10 +92,15 @@ settlement settle(const payout_rules& rules, std::span<const member_status> stat
   for (const deduction_rule& d : rules.deductions) t.deduction_names.push_back(d.name);
   t.deductions.assign(rules.deductions.size(), 0);
   std::vector<minor_t> taken(rules.deductions.size());
+  out.payables.reserve(members_with_money(earned, balance_in));
+  constexpr std::size_t ahead = 16;  // rows are in random member order: fetch earned[] early
   for (std::size_t i = 0; i < n; ++i) {
     const member_index m = order.empty() ? static_cast<member_index>(i) : order[i];
+    if (!order.empty() && i + ahead < n) __builtin_prefetch(&earned[order[i + ahead]]);
+    const minor_t in = balance_in.empty() ? 0 : balance_in[m];
+    if (earned[m] == 0 && in == 0) continue;  // nothing to settle, whatever the status: no row, no totals
     const member_status s = status.empty() ? member_status::active : status[m];
-    payable p = settle_member(rules, s, earned[m], balance_in.empty() ? 0 : balance_in[m], taken);
+    payable p = settle_member(rules, s, earned[m], in, taken);
     p.member = m;
     out.balance_out[m] = p.balance_out;
     t.earned = add_checked(t.earned, p.earned, "total earned");
