@@ -80,14 +80,16 @@ void load_ledger(benchmark::State& state) {
 BENCHMARK(load_ledger)->Apply(sizes);
 
 /// One period run of `plan_json` over the generated data set: evaluation alone, since what a
-/// plan needs from the network alone (placement trees) is built before timing starts.
+/// plan needs from the network alone (its layout: placement trees) is built before timing starts.
 void run_plan(benchmark::State& state, const char* plan_json, const char* name) {
   const fs::path& dir = data_set(state.range(0));
   auto net = downline::network::from_csv(dir / "network.csv");
   auto sales = downline::ledger::from_csv(dir / "sales.csv", net);
   auto rules = downline::plan::from_json(plan_json, name);
-  downline::prepare(rules, net);
-  for (auto _ : state) benchmark::DoNotOptimize(downline::run(rules, net, sales));
+  const auto layout = downline::network_layout::build(net, rules);
+  downline::run_options options;
+  options.layout = &layout;
+  for (auto _ : state) benchmark::DoNotOptimize(downline::run(rules, net, sales, options));
   set_rates(state, state.range(0), static_cast<std::int64_t>(sales.size()));
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "downline/compare.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -52,6 +54,14 @@ comparison compare(const std::vector<const plan*>& plans, const network& net, co
   if (!options.empty() && options.size() != plans.size())
     throw error(errc::usage, fmt::format("compare: {} plans but {} run options", plans.size(), options.size()));
   check_names_differ(plans);
+  // One layout for every plan that brings none: the union of their placement trees.
+  std::vector<run_options> per_plan = options.empty() ? std::vector<run_options>(plans.size()) : options;
+  std::optional<network_layout> shared;
+  if (std::any_of(per_plan.begin(), per_plan.end(), [](const run_options& o) { return !o.layout; })) {
+    shared = network_layout::build(net, placement_needs(plans));
+    for (run_options& o : per_plan)
+      if (!o.layout) o.layout = &*shared;
+  }
   // Two plans at a time on large networks: each run is mostly random memory access, which a
   // second core overlaps. Plans are taken in turn; errors are rethrown in plan order.
   std::vector<plan_outcome> outcomes(plans.size());
@@ -60,7 +70,7 @@ comparison compare(const std::vector<const plan*>& plans, const network& net, co
   auto work = [&] {
     for (std::size_t i; (i = next++) < plans.size();) {
       try {
-        outcomes[i] = outcome_of(run(*plans[i], net, sales, options.empty() ? run_options{} : options[i]), *plans[i]);
+        outcomes[i] = outcome_of(run(*plans[i], net, sales, per_plan[i]), *plans[i]);
       } catch (...) {
         errors[i] = std::current_exception();
       }

@@ -2,6 +2,7 @@
 #include "downline/engine.hpp"
 
 #include <future>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -11,16 +12,6 @@
 #include "stages/stages.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
-
-void prepare(const plan& rules, const network& net) noexcept {
-  for (const auto& b : rules.bonuses) {
-    try {
-      b->prepare(net);
-    } catch (...) {
-      // the bonus's evaluate() builds it again and throws the same error in plan order
-    }
-  }
-}
 
 namespace stages {
 
@@ -61,10 +52,12 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   static const adjustments no_adjustments;
   check_precision(rules, sales);
   const member_state& previous = previous_state(options);
-  // Placement trees are built beside the ledger passes on large networks (a bonus that needs
-  // one before it is done waits for it); small ones build it when the bonus asks.
-  std::future<void> preparing;
-  if (net.size() >= detail::two_halves_threshold) preparing = std::async(std::launch::async, [&] { prepare(rules, net); });
+  // Without a layout from the caller, the plan's placement trees are built here: beside the
+  // ledger passes on large networks, then waited for before the bonuses.
+  if (options.layout) options.layout->check(net, rules);
+  std::future<network_layout> laying_out;
+  if (!options.layout && net.size() >= detail::two_halves_threshold && !placement_needs(rules).empty())
+    laying_out = std::async(std::launch::async, [&] { return network_layout::build(net, rules); });
   const line_set lines = lines_in_period(sales, options.period);
   result out = start_result(rules, net, options, lines);
 
@@ -74,8 +67,11 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   record_history(rules, out.q, previous, out.next_state);
   for (std::uint8_t a : out.q.active) out.totals.active_members += a;
 
+  std::optional<network_layout> built;
+  if (!options.layout) built = laying_out.valid() ? laying_out.get() : network_layout::build(net, rules);
+  const network_layout& layout = options.layout ? *options.layout : *built;
   std::vector<bonus_result> results =
-      evaluate_bonuses(rules, sales, lines, sums.amount, previous, options.explain, out);
+      evaluate_bonuses(rules, layout, sales, lines, sums.amount, previous, options.explain, out);
   std::vector<amount_t>().swap(sums.amount);
   paid_amounts paid(out.rounded);
   apply_cap(rules, paid, out.totals);

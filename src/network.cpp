@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "downline/network.hpp"
 
+#include <atomic>
+
 #include <fmt/format.h>
 
 #include "downline/date.hpp"
@@ -46,6 +48,11 @@ struct children_lists {
   }
 };
 }  // namespace
+
+std::uint64_t network::next_identity() noexcept {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 std::string network::where(member_index m) const {
   const std::size_t line = lines_[row_[m]];

@@ -10,14 +10,12 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <mutex>
 #include <span>
 
 #include <fmt/format.h>
 
 #include "downline/error.hpp"
 #include "downline/io/output_file.hpp"
-#include "downline/plan.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 
@@ -187,18 +185,21 @@ struct network_file_access {
     throw input_error(fmt::format("{}: corrupted compiled network: {}", path.string(), what));
   }
 
-  static void write(const network& net, const std::filesystem::path& path,
-                    const std::vector<placement_options>& placements) {
-    std::vector<std::shared_ptr<const placement_tree>> trees;
-    for (const placement_options& o : placements) trees.push_back(placement_tree::of(net, o));
+  static void write(const network& net, const std::filesystem::path& path, const network_layout* layout) {
+    if (layout && !layout->belongs_to(net))
+      throw error(errc::usage, fmt::format("{}: the network layout to save was built for another network {}",
+                                           path.string(), quote_value(net.source())));
+    std::vector<const network_layout::entry*> trees;
+    if (layout)
+      for (const network_layout::entry& e : layout->trees_) trees.push_back(&e);
     std::vector<line_jump> jumps;
     for (auto [row, line] : net.lines_.jumps_) jumps.push_back({row, line});
     const network_info ni{net.size(), net.ids_.mask_, net.lines_.size_, net.lines_.expected_,
                           net.rows_are_lines_, net.has_joined_, net.has_placement_,
                           static_cast<std::uint32_t>(trees.size())};
     std::vector<tree_info> tis;
-    for (const auto& t : trees) tis.push_back({t->binary_, t->width_, 0, 0});
-    for (std::size_t i = 0; i < trees.size(); ++i) tis[i].rule = static_cast<std::uint32_t>(placements[i].rule);
+    for (const network_layout::entry* e : trees)
+      tis.push_back({e->options.binary, e->options.width, static_cast<std::uint32_t>(e->options.rule), 0});
 
     file_builder f;
     f.add(info, &ni, 1);
@@ -218,8 +219,8 @@ struct network_file_access {
     for (std::size_t i = 0; i < trees.size(); ++i) {
       const std::uint32_t kind = tree_base + 3 * static_cast<std::uint32_t>(i);
       f.add(kind, &tis[i], 1);
-      f.add(kind + 1, trees[i]->node_.data(), trees[i]->node_.size());
-      f.add(kind + 2, trees[i]->index_.data(), trees[i]->index_.size());
+      f.add(kind + 1, trees[i]->tree->node_.data(), trees[i]->tree->node_.size());
+      f.add(kind + 2, trees[i]->tree->index_.data(), trees[i]->tree->index_.size());
     }
     f.write(path);
   }
@@ -268,7 +269,7 @@ struct network_file_access {
     if (!from.empty()) std::memcpy(to.data(), from.data(), from.size_bytes());
   }
 
-  static network read(const std::filesystem::path& path) {
+  static loaded_network read(const std::filesystem::path& path) {
     const mapped_file file(path);
     check_header(path, file);
     const sections s(path, file);
@@ -295,8 +296,11 @@ struct network_file_access {
     net.lines_.size_ = ni.line_rows;
     net.lines_.expected_ = ni.line_expected;
     check_network(path, net);
-    for (std::uint32_t i = 0; i < ni.trees; ++i) read_tree(path, s, net, tree_base + 3 * i);
-    return net;
+    network_layout layout;
+    layout.network_ = net.identity();
+    layout.members_ = net.size();
+    for (std::uint32_t i = 0; i < ni.trees; ++i) layout.trees_.push_back(read_tree(path, s, net, tree_base + 3 * i));
+    return {std::move(net), std::move(layout)};
   }
 
   static void check_header(const std::filesystem::path& path, const mapped_file& file) {
@@ -373,7 +377,8 @@ struct network_file_access {
     if (!std::is_sorted(net.lines_.jumps_.begin(), net.lines_.jumps_.end())) corrupt(path, "line numbers");
   }
 
-  static void read_tree(const std::filesystem::path& path, const sections& s, const network& net, std::uint32_t kind) {
+  static network_layout::entry read_tree(const std::filesystem::path& path, const sections& s, const network& net,
+                                         std::uint32_t kind) {
     const std::uint32_t n = net.size();
     const tree_info ti = s.get<tree_info>(kind, 1)[0];
     placement_options options{ti.binary != 0, ti.width, static_cast<placement_rule>(ti.rule)};
@@ -395,25 +400,12 @@ struct network_file_access {
     tree->index_ = detail::huge_buffer<std::uint32_t>(n, false);
     std::memcpy(tree->node_.data(), nodes.data(), nodes.size_bytes());
     std::memcpy(tree->index_.data(), index.data(), index.size_bytes());
-    const std::lock_guard<std::mutex> lock(net.placements_->mutex);
-    net.placements_->trees.emplace_back(placement_tree::key_of(options), std::move(tree));
+    return {options, std::move(tree)};
   }
 };
 
-std::vector<placement_options> placement_needs(const plan& rules) {
-  std::vector<placement_options> needs;
-  for (const auto& b : rules.bonuses)
-    if (auto need = b->placement_need())
-      if (std::none_of(needs.begin(), needs.end(), [&](const placement_options& o) {
-            return o.binary == need->binary && o.width == need->width && o.rule == need->rule;
-          }))
-        needs.push_back(*need);
-  return needs;
-}
-
-void write_compiled_network(const network& net, const std::filesystem::path& path,
-                            const std::vector<placement_options>& placements) {
-  network_file_access::write(net, path, placements);
+void write_compiled_network(const network& net, const std::filesystem::path& path, const network_layout* layout) {
+  network_file_access::write(net, path, layout);
 }
 
 bool is_compiled_network(const std::filesystem::path& path) {
@@ -425,10 +417,15 @@ bool is_compiled_network(const std::filesystem::path& path) {
   return in.read(head.data(), head.size()) && head == magic;
 }
 
-network read_compiled_network(const std::filesystem::path& path) { return network_file_access::read(path); }
+loaded_network read_compiled_network(const std::filesystem::path& path) { return network_file_access::read(path); }
 
-network network::load(const std::filesystem::path& path) {
-  return is_compiled_network(path) ? read_compiled_network(path) : from_csv(path);
+loaded_network load_network(const std::filesystem::path& path) {
+  if (is_compiled_network(path)) return read_compiled_network(path);
+  network net = network::from_csv(path);
+  network_layout layout = network_layout::build(net, std::vector<placement_options>{});
+  return {std::move(net), std::move(layout)};
 }
+
+network network::load(const std::filesystem::path& path) { return std::move(load_network(path).net); }
 
 DOWNLINE_END_NAMESPACE

@@ -495,18 +495,6 @@ placement_tree placement_tree::build(const network& net, const placement_options
   return t;
 }
 
-std::shared_ptr<const placement_tree> placement_tree::of(const network& net, const placement_options& options) {
-  if (!net.placements_) return std::make_shared<const placement_tree>(build(net, options));  // a moved-from network
-  const std::uint64_t key = key_of(options);
-  network::placement_cache& cache = *net.placements_;
-  const std::lock_guard<std::mutex> lock(cache.mutex);
-  for (const auto& [k, tree] : cache.trees)
-    if (k == key) return tree;
-  auto tree = std::make_shared<const placement_tree>(build(net, options));
-  cache.trees.emplace_back(key, tree);
-  return tree;
-}
-
 std::uint32_t placement_tree::child(std::uint32_t p, std::uint32_t s) const noexcept {
   for (std::uint32_t c = p + 1; c < node_[p].end; c = node_[c].end)
     if (node_[c].slot == s) return c;

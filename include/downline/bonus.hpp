@@ -15,6 +15,7 @@
 #include "downline/ledger.hpp"
 #include "downline/line_set.hpp"
 #include "downline/network.hpp"
+#include "downline/network_layout.hpp"
 #include "downline/placement.hpp"
 #include "downline/state.hpp"
 #include "downline/types.hpp"
@@ -107,6 +108,9 @@ struct period_input {
   /// Per member, the sum of its lines' amounts in the period (millionths); with q.pv the
   /// per-buyer base of bonuses that are linear in the base (set by the engine).
   const amount_t* member_amounts = nullptr;
+  /// The placement trees of the bonuses that declare a placement_need (set by the engine,
+  /// which checked that it holds them): `layout->tree(options)`.
+  const network_layout* layout = nullptr;
 
   /// Σ base of member m's own lines in the period, in millionths (the engine checked that
   /// it fits).
@@ -144,12 +148,8 @@ class bonus {
   /// or no_rank; the plan takes it as plan::breakaway_rank, which ranks use for GV.
   virtual rank_index breakaway_rank() const noexcept { return no_rank; }
 
-  /// Builds what evaluate() needs from the network alone (a placement tree, kept with the
-  /// network), so that it can run beside the ledger passes (see downline::prepare).
-  virtual void prepare(const network& /*net*/) const {}
-
-  /// The placement tree this bonus pays over (binary, matrix), or none: what a compiled
-  /// network saves for the plan (write_compiled_network).
+  /// The placement tree this bonus pays over (binary, matrix), or none: a network_layout
+  /// built for the plan holds it, and evaluate() reads it from period_input::layout.
   virtual std::optional<placement_options> placement_need() const noexcept { return std::nullopt; }
 
   /// The state keys this bonus reads from period_input::state_in and writes to state_out

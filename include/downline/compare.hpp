@@ -38,7 +38,8 @@ struct comparison {
 /**
  * Runs each plan over `net` and `sales` (loaded once) with its own options (period, state);
  * `options` is empty (defaults for all) or has one entry per plan. Plan names must differ:
- * they head compare.csv's columns. Each plan's totals equal a separate engine::run.
+ * they head compare.csv's columns. Each plan's totals equal a separate engine::run. The plans
+ * share one network_layout: the options' own, else one built here for all their trees.
  *
  *     auto c = compare({&a, &b}, net, sales, {});
  *     // c.plans[1].member_totals[row] - c.plans[0].member_totals[row]: what b changes for that member

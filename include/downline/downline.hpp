@@ -14,6 +14,7 @@
 #include "downline/ledger.hpp"
 #include "downline/line_set.hpp"
 #include "downline/network.hpp"
+#include "downline/network_layout.hpp"
 #include "downline/overrides.hpp"
 #include "downline/placement.hpp"
 #include "downline/plan.hpp"

@@ -8,6 +8,7 @@
 #include "downline/date.hpp"
 #include "downline/ledger.hpp"
 #include "downline/network.hpp"
+#include "downline/network_layout.hpp"
 #include "downline/overrides.hpp"
 #include "downline/plan.hpp"
 #include "downline/result.hpp"
@@ -27,16 +28,12 @@ struct run_options {
   const overrides* overrides_in = nullptr;
   /// Manual amounts added after the cap (SPEC §7.4), or null.
   const adjustments* adjustments_in = nullptr;
+  /// The network's placement trees, built once for many runs (network_layout::build, or
+  /// load_network from a compiled network), or null: then run() builds what the plan needs,
+  /// beside its passes over the ledger. One built for another network or without a tree the
+  /// plan needs is an error (errc::usage).
+  const network_layout* layout = nullptr;
 };
-
-/**
- * Builds what the plan's bonuses need from the network alone (placement trees; they are
- * kept with the network), so a caller can do it beside reading the sales: the CLI starts it
- * on a second thread once the network is loaded. run() does the same itself, beside its
- * passes over the ledger. An error is not thrown here: evaluating the bonus reports it, in
- * plan order.
- */
-void prepare(const plan& rules, const network& net) noexcept;
 
 /**
  * Evaluates `rules` over one period of `sales` on `net`. Deterministic. Throws input_error

@@ -4,8 +4,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +15,6 @@
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
-
-class placement_tree;
 
 /// A member's position under its placement parent: `L`, `R`, or a matrix slot 1..width.
 using position_t = std::int32_t;
@@ -86,6 +82,10 @@ class network {
   /// Per member; empty when every member is active (one byte per member otherwise).
   const std::vector<member_status>& statuses() const noexcept { return status_; }
 
+  /// Unique to this network (moving it keeps it; each load gets a new one): what a
+  /// network_layout checks it was built for.
+  std::uint64_t identity() const noexcept { return identity_; }
+
   const std::vector<member_index>& parents() const noexcept { return parent_; }
   const std::vector<member_index>& subtree_ends() const noexcept { return end_; }
 
@@ -97,15 +97,9 @@ class network {
 
  private:
   friend class network_builder;
-  friend class placement_tree;
   friend struct network_file_access;
-  /// Placement trees built from this network (placement_tree::of), by options: a network
-  /// does not change once built, so they stay valid.
-  struct placement_cache {
-    std::mutex mutex;
-    std::vector<std::pair<std::uint64_t, std::shared_ptr<const placement_tree>>> trees;
-  };
-  std::shared_ptr<placement_cache> placements_ = std::make_shared<placement_cache>();
+  static std::uint64_t next_identity() noexcept;
+  std::uint64_t identity_ = next_identity();
   std::string source_;
   bool rows_are_lines_ = true;  // CSV: where() says "file:line"; arrays: "source row i"
   detail::id_map ids_;          // ids in row order

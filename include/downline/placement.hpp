@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "downline/detail/huge_buffer.hpp"
@@ -26,6 +25,8 @@ struct placement_options {
   placement_rule rule = placement_rule::bfs;  ///< a matrix always places breadth-first
 
   static constexpr std::uint32_t min_width = 2, max_width = 1024;
+
+  bool operator==(const placement_options&) const = default;
 };
 
 /**
@@ -71,11 +72,9 @@ class placement_tree {
     std::uint32_t parent, end, slot;
   };
 
+  /// The tree of `options` over `net`. A run gets its trees from a network_layout, which
+  /// builds each once for all the periods on one network.
   static placement_tree build(const network& net, const placement_options& options);
-  /// build(), once per network and options: the tree is kept with the network and shared
-  /// (later periods on the same network reuse it). Thread-safe; a second caller waits for
-  /// the first. A failed build is not kept (the next call throws the same error again).
-  static std::shared_ptr<const placement_tree> of(const network& net, const placement_options& options);
 
   std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(node_.size()); }
   std::uint32_t width() const noexcept { return width_; }
@@ -107,11 +106,6 @@ class placement_tree {
 
  private:
   friend struct network_file_access;
-  /// The cache key of a tree's options (network::placement_cache).
-  static std::uint64_t key_of(const placement_options& options) noexcept {
-    return std::uint64_t{options.binary} << 40 | std::uint64_t{options.width} << 8 |
-           static_cast<std::uint64_t>(options.rule);
-  }
   bool binary_ = true;
   std::uint32_t width_ = 2;
   // On huge pages: bonuses read them at random, and TLB misses dominate on large networks.

@@ -192,10 +192,6 @@ std::string binary_bonus::describe_by_rank(rank_index r, const plan& rules) cons
   return s;
 }
 
-void binary_bonus::prepare(const network& net) const {
-  (void)placement_tree::of(net, placement());
-}
-
 std::vector<state_key> binary_bonus::state_keys() const {
   return {{"carry_left:" + name(), state_kind::volume, 0}, {"carry_right:" + name(), state_kind::volume, 0}};
 }
@@ -203,8 +199,7 @@ std::vector<state_key> binary_bonus::state_keys() const {
 void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
   const network& net = in.net;
   const std::uint32_t n = net.size();
-  const std::shared_ptr<const placement_tree> tree_of = placement_tree::of(net, placement());
-  const placement_tree& tree = *tree_of;
+  const placement_tree& tree = in.layout->tree(placement());
 
   // Own sales per member (the engine's per-member sums: no second pass over the lines), then
   // placement-subtree sums in one reverse preorder sweep; a member's legs are its left and

@@ -26,14 +26,9 @@ std::shared_ptr<bonus> matrix_bonus::from_config(const config_node& node, const 
   return b;
 }
 
-void matrix_bonus::prepare(const network& net) const {
-  (void)placement_tree::of(net, placement());
-}
-
 void matrix_bonus::evaluate(const period_input& in, bonus_result& out) const {
   const std::uint32_t n = in.net.size();
-  const std::shared_ptr<const placement_tree> tree_of = placement_tree::of(in.net, placement());
-  const placement_tree& tree = *tree_of;
+  const placement_tree& tree = in.layout->tree(placement());
   const qualification& q = in.q;
 
   // The walker runs over the placement preorder: eligibility and ranks are permuted to it

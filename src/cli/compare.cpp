@@ -11,6 +11,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "downline/compare.hpp"
+#include "downline/network_file.hpp"
 #include "downline/report.hpp"
 #include "downline/error.hpp"
 #include "downline/io/output_set.hpp"
@@ -45,14 +46,20 @@ int compare_command(int argc, char** argv) {
   }
   show.stage("reading the network and the sales");
   auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, false); });
-  const network net = network::load(network_path);  // network.csv or a compiled .dlnet
+  const loaded_network loaded = load_network(network_path);  // network.csv or a compiled .dlnet
+  const network& net = loaded.net;
+  // One layout for every plan (the union of their placement trees), beside resolving the sales.
+  auto laying_out = std::async(std::launch::async,
+                               [&] { return network_layout::build(net, placement_needs(plans), &loaded.layout); });
   const ledger sales = parsing.get().build(net);
   std::vector<member_state> states;  // each plan's state names its own bonuses and ranks
   for (std::size_t i = 0; i < state_paths.size(); ++i) states.push_back(read_state(state_paths[i], rules[i], net));
 
   show.stage(fmt::format("computing {} plans ({} sale lines)", plans.size(), sales.size()));
+  const network_layout layout = laying_out.get();
   std::vector<run_options> options(plans.size());
   for (std::size_t i = 0; i < options.size(); ++i) {
+    options[i].layout = &layout;
     options[i].period = period;
     options[i].state_in = states.empty() ? nullptr : &states[i];
     options[i].explain = a.get("report") && report_explains(sales);

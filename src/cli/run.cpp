@@ -11,6 +11,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "downline/engine.hpp"
+#include "downline/network_file.hpp"
 #include "downline/report.hpp"
 #include "downline/io/writers.hpp"
 #include "progress.hpp"
@@ -49,10 +50,11 @@ int run_command(int argc, char** argv) {
   const bool explain = a.get("lines").has_value();
   auto parsing = std::async(std::launch::async,
                             [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, explain); });
-  const network net = network::load(network_path);  // network.csv or a compiled .dlnet
-  // What the bonuses need from the network alone (placement trees) is built beside resolving
-  // the sales' member ids; run() finds it done, or waits for it.
-  auto preparing = std::async(std::launch::async, [&] { prepare(rules, net); });
+  const loaded_network loaded = load_network(network_path);  // network.csv or a compiled .dlnet
+  const network& net = loaded.net;
+  // The placement trees the plan needs (those a .dlnet was saved with are reused) are built
+  // beside resolving the sales' member ids; a placement error is reported once the inputs are read.
+  auto laying_out = std::async(std::launch::async, [&] { return network_layout::build(net, rules, &loaded.layout); });
   const ledger sales = parsing.get().build(net);
   std::optional<member_state> state_in;
   if (auto path = a.get("state-in")) state_in = read_state(*path, rules, net);
@@ -68,6 +70,8 @@ int run_command(int argc, char** argv) {
   options.state_in = state_in ? &*state_in : nullptr;
   options.overrides_in = overridden ? &*overridden : nullptr;
   options.adjustments_in = adjusted ? &*adjusted : nullptr;
+  const network_layout layout = laying_out.get();
+  options.layout = &layout;
   const result r = run(rules, net, sales, options);
 
   // All or nothing: every output is in place, or none of the new ones (docs/reliability.md).

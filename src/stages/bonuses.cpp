@@ -7,7 +7,7 @@
 DOWNLINE_BEGIN_NAMESPACE
 namespace stages {
 
-std::vector<bonus_result> evaluate_bonuses(const plan& rules, const ledger& sales, const line_set& lines,
+std::vector<bonus_result> evaluate_bonuses(const plan& rules, const network_layout& layout, const ledger& sales, const line_set& lines,
                                            const std::vector<amount_t>& member_amounts, const member_state& previous,
                                            bool explain, result& out) {
   const network& net = *out.net;
@@ -17,6 +17,7 @@ std::vector<bonus_result> evaluate_bonuses(const plan& rules, const ledger& sale
     const bonus& bonus = *rules.bonuses[b];
     period_input in{rules, net, sales, lines, out.q, explain, results, previous, out.next_state};
     in.member_amounts = member_amounts.data();
+    in.layout = &layout;
     bonus_result& r = results[b];
     bonus.evaluate(in, r);
     out.totals.breakage += r.breakage;  // pools report what they could not distribute

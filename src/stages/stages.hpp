@@ -55,8 +55,10 @@ line_set lines_in_period(const ledger& sales, const std::optional<commission_per
 period_sums aggregate(const ledger& sales, const line_set& lines, const network& net, summary& s);
 
 /// Each bonus in plan order over the period, each (member, bonus) rounded once into
-/// out.rounded; stateful bonuses write their keys into out.next_state.
-std::vector<bonus_result> evaluate_bonuses(const plan& rules, const ledger& sales, const line_set& lines,
+/// out.rounded; stateful bonuses write their keys into out.next_state. `layout` holds the
+/// placement trees the plan needs (checked).
+std::vector<bonus_result> evaluate_bonuses(const plan& rules, const network_layout& layout, const ledger& sales,
+                                           const line_set& lines,
                                            const std::vector<amount_t>& member_amounts, const member_state& previous,
                                            bool explain, result& out);
 

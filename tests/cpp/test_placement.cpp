@@ -4,9 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "downline/error.hpp"
@@ -268,29 +266,3 @@ TEST_CASE("a million-deep sponsor chain places without recursion", "[placement][
   CHECK(m.index(net.find("c" + std::to_string(n - 1))) == n - 1);
 }
 
-TEST_CASE("a placement tree is built once per network and options, and shared", "[placement]") {
-  const network net = make_network({{"A", ""}, {"B", "A"}, {"C", "A"}, {"D", "B"}});
-  const placement_options matrix3{false, 3, placement_rule::bfs}, outer_left{true, 2, placement_rule::outer_left};
-  const auto first = placement_tree::of(net, binary_bfs);
-  CHECK(placement_tree::of(net, binary_bfs) == first);
-  CHECK(placement_tree::of(net, matrix3) != first);
-  CHECK(placement_tree::of(net, outer_left) != first);
-  CHECK(layout(net, *placement_tree::of(net, outer_left)) == layout(net, placement_tree::build(net, outer_left)));
-  const network other = make_network({{"A", ""}, {"B", "A"}, {"C", "A"}, {"D", "B"}});
-  CHECK(placement_tree::of(other, binary_bfs) != first);
-
-  // Callers on two threads at once get the same tree (the second waits for the first).
-  const network fresh = make_network({{"A", ""}, {"B", "A"}, {"C", "B"}});
-  std::shared_ptr<const placement_tree> from_thread;
-  std::thread t([&] { from_thread = placement_tree::of(fresh, binary_bfs); });
-  const auto here = placement_tree::of(fresh, binary_bfs);
-  t.join();
-  CHECK(here == from_thread);
-}
-
-TEST_CASE("a placement that fails is not kept: every call reports the error", "[placement][errors]") {
-  const network net = make_network({{"A", ""}, {"B", "A", "A", "L"}, {"C", "A", "A", "L"}});
-  for (int call = 0; call < 2; ++call)
-    CHECK_THAT(error_of<network_error>([&] { placement_tree::of(net, binary_bfs); }),
-               Catch::StartsWith("network.csv:4:") && Catch::Contains("taken twice"));
-}

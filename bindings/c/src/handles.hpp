@@ -13,6 +13,7 @@
 #include "downline/engine.hpp"
 #include "downline/ledger.hpp"
 #include "downline/network.hpp"
+#include "downline/network_file.hpp"
 #include "downline/plan.hpp"
 #include "downline/result.hpp"
 #include "downline/overrides.hpp"
@@ -49,8 +50,12 @@ class cstring_table {
 };
 
 struct network_data {
-  explicit network_data(downline::network n) : net(std::move(n)) {}
+  explicit network_data(downline::network n)
+      : net(std::move(n)), saved(downline::network_layout::build(net, std::vector<downline::placement_options>{})) {}
+  explicit network_data(downline::loaded_network loaded)
+      : net(std::move(loaded.net)), saved(std::move(loaded.layout)) {}
   downline::network net;
+  downline::network_layout saved;  // the placement trees a compiled network was saved with
   cstring_table ids;  // by member index
   const char* id(member_index m) const {
     return ids.at(m, net.size(), [this](std::size_t k) { return net.id(static_cast<member_index>(k)); });

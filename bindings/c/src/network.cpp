@@ -2,6 +2,7 @@
 // C API: networks, from CSV and from arrays.
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include "downline/network_file.hpp"
 #include "downline/plan.hpp"
@@ -29,7 +30,7 @@ downline_status downline_network_from_file(downline_network** out, const char* p
   return guarded([&] {
     require(out, "out", fn);
     require(path, "path", fn);
-    auto data = std::make_shared<network_data>(downline::network::load(path));
+    auto data = std::make_shared<network_data>(downline::load_network(path));
     *out = new downline_network{std::move(data)};
   });
 }
@@ -40,8 +41,10 @@ downline_status downline_network_compile(const downline_network* network, const 
   return guarded([&] {
     require(network, "network", fn);
     require(path, "path", fn);
-    downline::write_compiled_network(network->data->net, path,
-                                     plan ? downline::placement_needs(*plan->rules) : std::vector<downline::placement_options>{});
+    const network_data& data = *network->data;
+    std::optional<downline::network_layout> layout;
+    if (plan) layout = downline::network_layout::build(data.net, *plan->rules, &data.saved);
+    downline::write_compiled_network(data.net, path, layout ? &*layout : nullptr);
   });
 }
 

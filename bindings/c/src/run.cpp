@@ -61,6 +61,12 @@ downline_status downline_run(downline_result** out, const downline_plan* plan, c
     if (state_in) run_options.state_in = &*state_in;
     if (overridden) run_options.overrides_in = &*overridden;
     if (adjusted) run_options.adjustments_in = &*adjusted;
+    // A compiled network's saved trees are used, not rebuilt (run() builds any others).
+    std::optional<downline::network_layout> layout;
+    if (!network->data->saved.trees().empty()) {
+      layout = downline::network_layout::build(net, rules, &network->data->saved);
+      run_options.layout = &*layout;
+    }
     auto result = std::make_unique<downline_result>();
     result->rules = plan->rules;
     result->net = network->data;

@@ -55,6 +55,7 @@ struct py_plan {
 
 struct py_network {
   std::shared_ptr<const network> net;
+  std::shared_ptr<const network_layout> saved;  // the trees a compiled network was saved with, or null
 };
 
 /// A state as text (SPEC §7.2), resolved against the plan and network of the run it is given to.
@@ -208,6 +209,12 @@ std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_
   options.state_in = state_in ? &*state_in : nullptr;
   options.overrides_in = o ? &*o : nullptr;
   options.adjustments_in = a ? &*a : nullptr;
+  // A compiled network's saved trees are used, not rebuilt (run() builds any others).
+  std::optional<network_layout> layout;
+  if (n.saved) {
+    layout = network_layout::build(net, rules, n.saved.get());
+    options.layout = &*layout;
+  }
   out->r = run(rules, net, *out->sales, options);
   return out;
 }
@@ -234,6 +241,9 @@ std::shared_ptr<py_comparison> compare_plans(const std::vector<std::shared_ptr<p
       resolved[i] = resolve_state(*states[i], *rules[i], *out->net);
       options[i].state_in = &*resolved[i];
     }
+  // One layout for all the plans; a compiled network's saved trees are used, not rebuilt.
+  const network_layout layout = network_layout::build(*out->net, placement_needs(rules), n.saved.get());
+  for (run_options& o : options) o.layout = &layout;
   out->c = compare(rules, *out->net, *sales, options);
   return out;
 }
@@ -338,14 +348,19 @@ PYBIND11_MODULE(_core, m) {
           "from_file",
           [](const std::string& path) {
             py::gil_scoped_release release;
-            return std::make_shared<py_network>(py_network{std::make_shared<const network>(network::load(path))});
+            loaded_network loaded = load_network(path);
+            auto saved = std::make_shared<const network_layout>(std::move(loaded.layout));
+            return std::make_shared<py_network>(
+                py_network{std::make_shared<const network>(std::move(loaded.net)), std::move(saved)});
           },
           py::arg("path"))
       .def(
           "compile",
           [](const py_network& n, const std::string& path, const py_plan* rules) {
             py::gil_scoped_release release;
-            write_compiled_network(*n.net, path, rules ? placement_needs(*rules->rules) : std::vector<placement_options>{});
+            std::optional<network_layout> layout;
+            if (rules) layout = network_layout::build(*n.net, *rules->rules, n.saved.get());
+            write_compiled_network(*n.net, path, layout ? &*layout : nullptr);
           },
           py::arg("path"), py::arg("plan") = nullptr)
       .def_static(

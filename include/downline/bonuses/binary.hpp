@@ -54,7 +54,6 @@ class binary_bonus : public bonus {
   std::vector<state_key> state_keys() const override;
 
   /// The placement tree this bonus pays over.
-  void prepare(const network& net) const override;
   placement_options placement() const noexcept { return {true, 2, rule_}; }
   std::optional<placement_options> placement_need() const noexcept override { return placement(); }
   /// Pairs one member's legs (carry_in and volume filled in); `qualified` as SPEC §5.2 says,

@@ -30,7 +30,6 @@ class matrix_bonus : public bonus {
   void evaluate(const period_input& in, bonus_result& out) const override;
 
   /// The placement tree this bonus pays over.
-  void prepare(const network& net) const override;
   placement_options placement() const noexcept { return {false, width_, placement_rule::bfs}; }
   std::optional<placement_options> placement_need() const noexcept override { return placement(); }
 
