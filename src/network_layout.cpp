@@ -82,13 +82,17 @@ std::vector<placement_options> network_layout::trees() const {
 }
 
 void network_layout::check(const network& net, const plan& rules) const {
+  if (network_ == 0)
+    throw error(errc::usage, fmt::format("the network layout is empty (built for no network); build it for network {}",
+                                         quote_value(net.source())));
+  if (members_ != net.size())
+    throw error(errc::usage, fmt::format("the network layout was built for another network ({} members; this one has "
+                                         "{}) {}",
+                                         members_, net.size(), quote_value(net.source())));
   if (!belongs_to(net))
-    throw error(errc::usage,
-                network_ == 0
-                    ? fmt::format("the network layout is empty (built for no network); build it for network {}",
-                                  quote_value(net.source()))
-                    : fmt::format("the network layout was built for another network ({} members; this one has {}) {}",
-                                  members_, net.size(), quote_value(net.source())));
+    throw error(errc::usage, fmt::format("the network layout was built for another network of the same size (each "
+                                         "load or build of a network is a network of its own) {}",
+                                         quote_value(net.source())));
   for (const auto& b : rules.bonuses)
     if (auto need = b->placement_need(); need && !find(*need))
       throw error(errc::usage,

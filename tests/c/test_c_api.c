@@ -175,17 +175,25 @@ static int run_golden(const char* case_dir, const char* prefix) {
     downline_network* compiled = NULL;
     downline_ledger* compiled_sales = NULL;
     downline_result* again = NULL;
+    downline_layout* layout = NULL;
     size_t needed = 0;
+    int pass;
     CHECK_OK(downline_network_compile(net, plan, compiled_path));
     CHECK_OK(downline_network_from_file(&compiled, compiled_path));
     CHECK_OK(downline_ledger_from_csv(&compiled_sales, compiled, sales_path));
-    CHECK_OK(downline_run(&again, plan, compiled, compiled_sales, &options));
-    CHECK(downline_result_payouts_csv(NULL, 0, &needed, again) == DOWNLINE_ERROR_BUFFER_TOO_SMALL);
-    csv = malloc(needed);
-    CHECK_OK(downline_result_payouts_csv(csv, needed, &needed, again));
-    if (csv) CHECK_STR(csv, expected);
-    free(csv);
-    downline_result_destroy(&again);
+    CHECK_OK(downline_layout_build(&layout, compiled, plan)); /* the saved trees, not rebuilt */
+    for (pass = 0; pass < 2; ++pass) { /* without, then with the compiled network's layout */
+      options.layout = pass ? layout : NULL;
+      CHECK_OK(downline_run(&again, plan, compiled, compiled_sales, &options));
+      CHECK(downline_result_payouts_csv(NULL, 0, &needed, again) == DOWNLINE_ERROR_BUFFER_TOO_SMALL);
+      csv = malloc(needed);
+      CHECK_OK(downline_result_payouts_csv(csv, needed, &needed, again));
+      if (csv) CHECK_STR(csv, expected);
+      free(csv);
+      downline_result_destroy(&again);
+    }
+    options.layout = NULL;
+    downline_layout_destroy(&layout);
     downline_ledger_destroy(&compiled_sales);
     downline_network_destroy(&compiled);
     remove(compiled_path);
@@ -256,31 +264,39 @@ static int run_periods(const char* case_dir, const char* prefix) {
   downline_ledger* sales = NULL;
   downline_result *first = NULL, *second = NULL;
   downline_state *carry = NULL, *carry2 = NULL;
+  downline_layout* layout = NULL;
   downline_run_options options = DOWNLINE_RUN_OPTIONS_INIT;
+  int pass;
   period_from(case_dir, "args_1", period1, sizeof period1);
   period_from(case_dir, "args_2", period2, sizeof period2);
   CHECK_OK(downline_plan_from_file(&plan, plan_path));
   CHECK_OK(downline_network_from_csv(&net, network_path));
   CHECK_OK(downline_ledger_from_csv(&sales, net, sales_path));
-  options.period = period1;
-  CHECK_OK(downline_run(&first, plan, net, sales, &options));
-  if (first) {
-    expect_csv(first, case_dir, "expected_payouts_1.csv");
-    CHECK_OK(downline_result_state(&carry, first));
-    expect_state(carry, case_dir, "expected_state_1.csv", state_path);
+  CHECK_OK(downline_layout_build(&layout, net, plan));
+  for (pass = 0; pass < 2; ++pass) { /* without a layout, then with one built once for both periods */
+    options.layout = pass ? layout : NULL;
+    options.period = period1;
+    options.state_in = NULL;
+    CHECK_OK(downline_run(&first, plan, net, sales, &options));
+    if (first) {
+      expect_csv(first, case_dir, "expected_payouts_1.csv");
+      CHECK_OK(downline_result_state(&carry, first));
+      expect_state(carry, case_dir, "expected_state_1.csv", state_path);
+    }
+    options.period = period2;
+    options.state_in = carry;
+    CHECK_OK(downline_run(&second, plan, net, sales, &options));
+    if (second) {
+      expect_csv(second, case_dir, "expected_payouts_2.csv");
+      CHECK_OK(downline_result_state(&carry2, second));
+      expect_state(carry2, case_dir, "expected_state_2.csv", state_path);
+    }
+    downline_result_destroy(&first);
+    downline_result_destroy(&second);
+    downline_state_destroy(&carry);
+    downline_state_destroy(&carry2);
   }
-  options.period = period2;
-  options.state_in = carry;
-  CHECK_OK(downline_run(&second, plan, net, sales, &options));
-  if (second) {
-    expect_csv(second, case_dir, "expected_payouts_2.csv");
-    CHECK_OK(downline_result_state(&carry2, second));
-    expect_state(carry2, case_dir, "expected_state_2.csv", state_path);
-  }
-  downline_result_destroy(&first);
-  downline_result_destroy(&second);
-  downline_state_destroy(&carry);
-  downline_state_destroy(&carry2);
+  downline_layout_destroy(&layout);
   downline_ledger_destroy(&sales);
   downline_network_destroy(&net);
   downline_plan_destroy(&plan);
@@ -630,6 +646,9 @@ static void test_binary_periods(void) {
   downline_ledger* sales = NULL;
   downline_result *jan = NULL, *feb = NULL, *feb_cold = NULL;
   downline_state* carry = NULL;
+  downline_plan* levels = NULL;
+  downline_network* twin = NULL;
+  downline_layout *layout = NULL, *foreign = NULL, *lacking = NULL;
   downline_run_options options = DOWNLINE_RUN_OPTIONS_INIT;
   int64_t amount = -1;
   if (downline_plan_from_json(&plan, plan_text, NULL) != DOWNLINE_OK) {
@@ -639,6 +658,8 @@ static void test_binary_periods(void) {
   }
   CHECK_OK(downline_network_from_arrays(&net, 3, ids, sponsors, placement, positions, NULL));
   CHECK_OK(downline_ledger_from_arrays(&sales, net, 3, members, cents, 2, NULL, 0, NULL, dates, NULL));
+  CHECK_OK(downline_layout_build(&layout, net, plan)); /* one placement for the three runs below */
+  options.layout = layout;
   options.period = "2026-01";
   CHECK_OK(downline_run(&jan, plan, net, sales, &options));
   CHECK_OK(downline_result_amount(&amount, jan, "R", "bin"));
@@ -653,6 +674,34 @@ static void test_binary_periods(void) {
   CHECK_OK(downline_run(&feb_cold, plan, net, sales, &options));
   CHECK_OK(downline_result_amount(&amount, feb_cold, "R", "bin"));
   CHECK(amount == 0);
+  downline_result_destroy(&feb_cold);
+
+  /* A layout of another network handle (the same rows), or without the binary tree, is refused. */
+  CHECK_OK(downline_network_from_arrays(&twin, 3, ids, sponsors, placement, positions, NULL));
+  CHECK_OK(downline_layout_build(&foreign, twin, plan));
+  options.layout = foreign;
+  CHECK_ERROR(downline_run(&feb_cold, plan, net, sales, &options), DOWNLINE_ERROR_USAGE,
+              "the network layout was built for another network of the same size (each load or build of a network is a "
+              "network of its own) 'network'");
+  CHECK(feb_cold == NULL);
+  CHECK_OK(downline_plan_from_json(&levels, "{\"name\": \"l\", \"bonuses\": [{\"name\": \"u\", \"type\": \"unilevel\", "
+                                            "\"rates\": [\"5%\"]}]}", NULL));
+  CHECK_OK(downline_layout_build(&lacking, net, levels));
+  options.layout = lacking;
+  CHECK_ERROR(downline_run(&feb_cold, plan, net, sales, &options), DOWNLINE_ERROR_USAGE,
+              "the network layout has no binary bfs placement tree, which bonus 'bin' pays over: build the layout with "
+              "this plan 'bin'");
+  /* Version 2 options end before `layout`: whatever follows is not read. */
+  options.version = 2;
+  options.layout = (const downline_layout*)&amount;
+  CHECK_OK(downline_run(&feb_cold, plan, net, sales, &options));
+  CHECK_OK(downline_result_amount(&amount, feb_cold, "R", "bin"));
+  CHECK(amount == 0);
+  downline_layout_destroy(&foreign);
+  downline_layout_destroy(&lacking);
+  downline_layout_destroy(&layout);
+  downline_network_destroy(&twin);
+  downline_plan_destroy(&levels);
   downline_result_destroy(&jan);
   downline_result_destroy(&feb);
   downline_result_destroy(&feb_cold);

@@ -15,18 +15,6 @@
 
 #include "check.h"
 
-/* `call` returns `status` and the last error message contains `text`. */
-#define CHECK_ERROR(call, status, text)                                                                       \
-  do {                                                                                                        \
-    downline_status s_ = (call);                                                                              \
-    const char* m_ = downline_last_error_message();                                                           \
-    if (s_ != (status) || !strstr(m_, (text))) {                                                              \
-      fprintf(stderr, "%s:%d: %s returned %s \"%s\", expected %s \"...%s...\"\n", __FILE__, __LINE__, #call,  \
-              downline_status_name(s_), m_, #status, (text));                                                 \
-      ++failures;                                                                                             \
-    }                                                                                                         \
-  } while (0)
-
 #define CHECK_OK(call)                                                                                    \
   do {                                                                                                    \
     downline_status s_ = (call);                                                                          \
@@ -72,6 +60,7 @@ static void test_destroy_and_getters_accept_null(void) {
   downline_ledger* sales = NULL;
   downline_state* state = NULL;
   downline_result* res = NULL;
+  downline_layout* layout = NULL;
   downline_plan_destroy(NULL);
   downline_plan_destroy(&plan);
   downline_network_destroy(NULL);
@@ -82,6 +71,8 @@ static void test_destroy_and_getters_accept_null(void) {
   downline_state_destroy(&state);
   downline_result_destroy(NULL);
   downline_result_destroy(&res);
+  downline_layout_destroy(NULL);
+  downline_layout_destroy(&layout);
   CHECK(downline_plan_name(NULL) == NULL);
   CHECK(downline_plan_currency(NULL) == NULL);
   CHECK(downline_plan_money_decimals(NULL) == -1);
@@ -122,6 +113,7 @@ static void test_null_arguments(void) {
   downline_ledger* sales = NULL;
   downline_state* state = NULL;
   downline_result* res = NULL;
+  downline_layout* layout = NULL;
   downline_payout payout;
   downline_rank_row rank;
   downline_line line;
@@ -150,6 +142,10 @@ static void test_null_arguments(void) {
   CHECK_ERROR(downline_network_find(NULL, net, "R"), DOWNLINE_ERROR_USAGE, "'row'");
   CHECK_ERROR(downline_network_find(&n, NULL, "R"), DOWNLINE_ERROR_USAGE, "'network'");
   CHECK_ERROR(downline_network_find(&n, net, NULL), DOWNLINE_ERROR_USAGE, "'id'");
+  CHECK_ERROR(downline_layout_build(NULL, net, plan), DOWNLINE_ERROR_USAGE, "downline_layout_build: argument 'out' is NULL");
+  CHECK_ERROR(downline_layout_build(&layout, NULL, plan), DOWNLINE_ERROR_USAGE, "'network'");
+  CHECK_ERROR(downline_layout_build(&layout, net, NULL), DOWNLINE_ERROR_USAGE, "'plan'");
+  CHECK(layout == NULL);
   CHECK_ERROR(downline_ledger_from_csv(NULL, net, "x"), DOWNLINE_ERROR_USAGE, "'out'");
   CHECK_ERROR(downline_ledger_from_csv(&sales, NULL, "x"), DOWNLINE_ERROR_USAGE, "'network'");
   CHECK_ERROR(downline_ledger_from_csv(&sales, net, NULL), DOWNLINE_ERROR_USAGE, "'path'");

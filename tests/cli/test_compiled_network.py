@@ -61,6 +61,33 @@ def test_compiled_network_gives_the_same_bytes(name, with_plan, tmp_path):
         assert from_compiled[output] == from_csv[output], f"{output} differs"
 
 
+def test_compiling_a_compiled_network_again_gives_the_same_file(tmp_path):
+    # From a .dlnet, the saved trees are reused (the layout read with it) and written again.
+    case = GOLDEN_DIR / "21_matrix_spillover_with_unilevel"
+    once, twice = tmp_path / "once.dlnet", tmp_path / "twice.dlnet"
+    cli("compile-network", "--network", case / "network.csv", "--plan", case / "plan.json", "--out", once, "--quiet")
+    cli("compile-network", "--network", once, "--plan", case / "plan.json", "--out", twice, "--quiet")
+    assert twice.read_bytes() == once.read_bytes()
+
+
+def test_compare_on_a_compiled_network_builds_only_the_missing_trees(tmp_path):
+    # Saved with the matrix plan's tree; the second plan needs a 4-wide matrix, built at run time.
+    case = GOLDEN_DIR / "21_matrix_spillover_with_unilevel"
+    compiled = tmp_path / "network.dlnet"
+    cli("compile-network", "--network", case / "network.csv", "--plan", case / "plan.json", "--out", compiled, "--quiet")
+    wider = tmp_path / "wider.json"
+    wider.write_text(case.joinpath("plan.json").read_text().replace('"width": 3', '"width": 4')
+                     .replace('"name": "golden 21', '"name": "wider 21'))
+    assert '"width": 4' in wider.read_text()
+
+    def compare(network, out):
+        cli("compare", "--plan", case / "plan.json", "--plan", wider, "--network", network, "--sales",
+            case / "sales.csv", "--out", out, "--summary-json", str(out) + ".json", "--quiet")
+        return out.read_bytes(), Path(str(out) + ".json").read_bytes()
+
+    assert compare(compiled, tmp_path / "compiled.csv") == compare(case / "network.csv", tmp_path / "csv.csv")
+
+
 @pytest.fixture(scope="module")
 def binary_case(tmp_path_factory):
     """A compiled network with a placement tree, and what a run on it needs."""

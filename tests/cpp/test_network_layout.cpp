@@ -135,7 +135,8 @@ TEST_CASE("a layout of another network, without a tree the plan needs, or empty 
   const network twin = sample_network();
   const network_layout twins = network_layout::build(twin, rules);
   options.layout = &twins;
-  CHECK_THAT(error_of<error>([&] { run(rules, net, sales, options); }), Catch::Contains("another network"));
+  CHECK_THAT(error_of<error>([&] { run(rules, net, sales, options); }),
+             Catch::Contains("another network of the same size") && Catch::Contains("'network.csv'"));
 
   const network_layout binary_only = network_layout::build(net, {outer_left});
   options.layout = &binary_only;

@@ -109,6 +109,11 @@ struct downline_adjustments {
   std::string source;
 };
 
+struct downline_layout {
+  std::shared_ptr<const downline::capi::network_data> net;  // kept alive: the layout belongs to it
+  downline::network_layout layout;
+};
+
 struct downline_result {
   std::shared_ptr<const downline::plan> rules;
   std::shared_ptr<const downline::capi::network_data> net;

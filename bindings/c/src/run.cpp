@@ -34,7 +34,7 @@ downline_status downline_run(downline_result** out, const downline_plan* plan, c
     const downline::plan& rules = *plan->rules;
     const downline::network& net = network->data->net;
     if (options) {
-      if (options->version != 1 && options->version != DOWNLINE_RUN_OPTIONS_VERSION)
+      if (options->version < 1 || options->version > DOWNLINE_RUN_OPTIONS_VERSION)
         throw status_error(DOWNLINE_ERROR_USAGE, fmt::format("{}: unsupported downline_run_options version '{}'",
                                                              fn, options->version));
       if (options->period) {
@@ -57,13 +57,14 @@ downline_status downline_run(downline_result** out, const downline_plan* plan, c
                                     : downline::adjustments::from_csv(a.source, rules, net);
       }
       run_options.explain = options->explain != 0;
+      if (options->version >= 3 && options->layout) run_options.layout = &options->layout->layout;
     }
     if (state_in) run_options.state_in = &*state_in;
     if (overridden) run_options.overrides_in = &*overridden;
     if (adjusted) run_options.adjustments_in = &*adjusted;
-    // A compiled network's saved trees are used, not rebuilt (run() builds any others).
+    // Without a layout, a compiled network's saved trees are used, not rebuilt (run() builds any others).
     std::optional<downline::network_layout> layout;
-    if (!network->data->saved.trees().empty()) {
+    if (!run_options.layout && !network->data->saved.trees().empty()) {
       layout = downline::network_layout::build(net, rules, &network->data->saved);
       run_options.layout = &*layout;
     }

@@ -5,8 +5,9 @@
 
     plan = downline.Plan.from_json("plan.json")           # a path, JSON text or a dict
     net = downline.Network.from_csv("network.csv")        # or Network.from_arrays(ids, sponsor_ids)
+    layout = downline.Layout(net, plan)                   # optional: placement trees, once for many runs
     sales = downline.Ledger.from_csv("sales.csv")         # or Ledger.from_arrays(member_ids, amounts)
-    res = downline.run(plan, net, sales, period="2026-03")
+    res = downline.run(plan, net, sales, period="2026-03", layout=layout)
     res.payouts          # DataFrame: member_id, bonus, amount (decimal.Decimal, never float)
     res.payouts_minor    # the same amounts as an int64 NumPy array of minor units (cents)
     res.ranks            # DataFrame: member_id, rank, pv, gv, active
@@ -48,6 +49,7 @@ __version__: str = _core.__version__
 __all__ = [
     "Plan",
     "Network",
+    "Layout",
     "Ledger",
     "State",
     "Result",
@@ -267,6 +269,30 @@ class Network:
 
     def __repr__(self) -> str:
         return f"<downline.Network: {len(self)} members>"
+
+
+class Layout:
+    """The placement trees the binary and matrix bonuses of ``plans`` (a Plan or several) pay
+    over, built once for ``network`` and given to every run on it (``run(..., layout=)``,
+    ``compare(..., layout=)``), so that runs of many periods do not place the members again.
+    Trees a compiled network was saved with are shared, not rebuilt. It belongs to this
+    ``network`` object only: a run on another (even one read from the same file), or of a plan
+    needing a tree it lacks, raises UsageError. Raises NetworkError for a bad placement."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, network: Network, plans: Union["Plan", Sequence["Plan"]]) -> None:
+        plans = [plans] if isinstance(plans, Plan) else list(plans)
+        _check_inputs(plans, network, None)
+        self._core = _core.Layout(network._core, [p._core for p in plans])
+
+    @property
+    def trees(self) -> list:
+        """The trees held, e.g. ["binary bfs", "matrix width 3"]."""
+        return list(self._core.trees)
+
+    def __repr__(self) -> str:
+        return f"<downline.Layout: {self.trees}>"
 
 
 class Ledger:
@@ -602,15 +628,18 @@ class Result:
         return f"<downline.Result: {len(self._payout_columns[0])} payout lines>"
 
 
-def _check_inputs(plans: Sequence[Any], network: Any, ledger: Any) -> None:
-    """TypeError unless given a downline Plan (each), Network and Ledger."""
+def _check_inputs(plans: Sequence[Any], network: Any, ledger: Any, layout: Any = None) -> None:
+    """TypeError unless given a downline Plan (each), Network and Ledger (None: not checked), and
+    a Layout or None."""
     for plan in plans:
         if not isinstance(plan, Plan):
             raise TypeError(f"plan must be a downline.Plan, not {type(plan).__name__}")
     if not isinstance(network, Network):
         raise TypeError(f"network must be a downline.Network, not {type(network).__name__}")
-    if not isinstance(ledger, Ledger):
+    if ledger is not None and not isinstance(ledger, Ledger):
         raise TypeError(f"ledger must be a downline.Ledger, not {type(ledger).__name__}")
+    if layout is not None and not isinstance(layout, Layout):
+        raise TypeError(f"layout must be a downline.Layout, not {type(layout).__name__}")
 
 
 def _carry(state: Union[State, PathLike, pd.DataFrame, None]) -> Optional[State]:
@@ -627,7 +656,7 @@ def _carry(state: Union[State, PathLike, pd.DataFrame, None]) -> Optional[State]
 def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
         state: Union[State, PathLike, pd.DataFrame, None] = None, explain: bool = False,
         overrides: Union[PathLike, pd.DataFrame, None] = None,
-        adjustments: Union[PathLike, pd.DataFrame, None] = None) -> Result:
+        adjustments: Union[PathLike, pd.DataFrame, None] = None, layout: Optional[Layout] = None) -> Result:
     """Evaluates `plan` over one period of `ledger` on `network` (SPEC §4-§8).
 
     period: "YYYY-MM", an ISO week "YYYY-Www" or a range "YYYY-MM-DD..YYYY-MM-DD" (or a date /
@@ -635,14 +664,17 @@ def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
     state: the previous period's ``res.state`` (or a state file path, or a DataFrame).
     overrides: member_id, rank, active, note (a path or a DataFrame; SPEC §7.4).
     adjustments: member_id, bonus, amount, note (a path or a DataFrame; exact amounts).
-    explain: keep explanation lines (``res.lines``). The GIL is released while it computes."""
-    _check_inputs([plan], network, ledger)
+    explain: keep explanation lines (``res.lines``).
+    layout: the network's placement trees (:class:`Layout`), built once for many runs; without
+    it the run builds what the plan needs. The GIL is released while it computes."""
+    _check_inputs([plan], network, ledger, layout)
     previous = _carry(state)
     core = _core.run(plan._core, network._core, ledger._core, _period_text(period),
                      previous._core if previous is not None else None, bool(explain),
                      _rows_input(overrides, _core.Overrides, ("member_id", "rank", "active", "note"), "overrides"),
                      _rows_input(adjustments, _core.Adjustments, ("member_id", "bonus", "amount", "note"),
-                                 "adjustments"))
+                                 "adjustments"),
+                     layout._core if layout is not None else None)
     return Result(core)
 
 

@@ -58,6 +58,22 @@ struct py_network {
   std::shared_ptr<const network_layout> saved;  // the trees a compiled network was saved with, or null
 };
 
+/// A network's placement trees (network_layout), built once for many runs.
+struct py_layout {
+  std::shared_ptr<const network> net;  // kept alive: the layout belongs to it
+  network_layout layout;
+};
+
+/// The layout a run or compare uses: the caller's, else (for a compiled network saved with its
+/// trees) one reusing them, else none (run() builds what its plan needs).
+const network_layout* layout_for(const py_network& n, const std::vector<const plan*>& plans, const py_layout* given,
+                                 std::optional<network_layout>& built) {
+  if (given) return &given->layout;
+  if (!n.saved || n.saved->trees().empty()) return nullptr;
+  built = network_layout::build(*n.net, placement_needs(plans), n.saved.get());
+  return &*built;
+}
+
 /// A state as text (SPEC §7.2), resolved against the plan and network of the run it is given to.
 struct py_state {
   state_text text;
@@ -186,7 +202,8 @@ member_state resolve_state(const py_state& state, const plan& rules, const netwo
 
 std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_ledger& l,
                                       std::optional<std::string> period, const py_state* state, bool explain,
-                                      const py_overrides* overridden, const py_adjustments* adjusted) {
+                                      const py_overrides* overridden, const py_adjustments* adjusted,
+                                      const py_layout* given) {
   run_options options = make_options(period, explain);
   auto out = std::make_shared<py_result>();
   out->rules = p.rules;
@@ -209,12 +226,8 @@ std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_
   options.state_in = state_in ? &*state_in : nullptr;
   options.overrides_in = o ? &*o : nullptr;
   options.adjustments_in = a ? &*a : nullptr;
-  // A compiled network's saved trees are used, not rebuilt (run() builds any others).
-  std::optional<network_layout> layout;
-  if (n.saved) {
-    layout = network_layout::build(net, rules, n.saved.get());
-    options.layout = &*layout;
-  }
+  std::optional<network_layout> built;
+  options.layout = layout_for(n, {&rules}, given, built);
   out->r = run(rules, net, *out->sales, options);
   return out;
 }
@@ -222,7 +235,8 @@ std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_
 // downline.compare: `states` is empty or holds one state (or None) per plan.
 std::shared_ptr<py_comparison> compare_plans(const std::vector<std::shared_ptr<py_plan>>& plans, const py_network& n,
                                              py_ledger& l, std::optional<std::string> period,
-                                             const std::vector<std::shared_ptr<py_state>>& states, bool explain) {
+                                             const std::vector<std::shared_ptr<py_state>>& states, bool explain,
+                                             const py_layout* given) {
   if (!states.empty() && states.size() != plans.size())
     throw error(errc::usage, fmt::format("states has {} entries for {} plans", states.size(), plans.size()));
   std::vector<const plan*> rules;
@@ -241,9 +255,9 @@ std::shared_ptr<py_comparison> compare_plans(const std::vector<std::shared_ptr<p
       resolved[i] = resolve_state(*states[i], *rules[i], *out->net);
       options[i].state_in = &*resolved[i];
     }
-  // One layout for all the plans; a compiled network's saved trees are used, not rebuilt.
-  const network_layout layout = network_layout::build(*out->net, placement_needs(rules), n.saved.get());
-  for (run_options& o : options) o.layout = &layout;
+  std::optional<network_layout> built;  // without one, compare() builds one for all the plans
+  const network_layout* layout = layout_for(n, rules, given, built);
+  for (run_options& o : options) o.layout = layout;
   out->c = compare(rules, *out->net, *sales, options);
   return out;
 }
@@ -405,6 +419,21 @@ PYBIND11_MODULE(_core, m) {
       .def("ids", [](const py_network& n) {
         py::list out(n.net->size());
         for (std::uint32_t r = 0; r < n.net->size(); ++r) out[r] = to_py(n.net->id(n.net->member_at_row(r)));
+        return out;
+      });
+
+  py::class_<py_layout, std::shared_ptr<py_layout>>(m, "Layout")
+      .def(py::init([](const py_network& n, const std::vector<std::shared_ptr<py_plan>>& plans) {
+             std::vector<const plan*> rules;
+             for (const auto& p : plans) rules.push_back(p->rules.get());
+             py::gil_scoped_release release;
+             return std::make_shared<py_layout>(
+                 py_layout{n.net, network_layout::build(*n.net, placement_needs(rules), n.saved.get())});
+           }),
+           py::arg("network"), py::arg("plans"))
+      .def_property_readonly("trees", [](const py_layout& l) {
+        std::vector<std::string> out;
+        for (const placement_options& o : l.layout.trees()) out.push_back(describe(o));
         return out;
       });
 
@@ -627,12 +656,12 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("run", &run_period, py::arg("plan"), py::arg("network"), py::arg("ledger"), py::arg("period") = py::none(),
         py::arg("state") = nullptr, py::arg("explain") = false, py::arg("overrides") = nullptr,
-        py::arg("adjustments") = nullptr,
+        py::arg("adjustments") = nullptr, py::arg("layout") = nullptr,
         "Evaluates one period (the GIL is released while it computes).");
   register_comparison(m);
   register_arrow(m);
   m.def("compare", &compare_plans, py::arg("plans"), py::arg("network"), py::arg("ledger"),
         py::arg("period") = py::none(), py::arg("states") = std::vector<std::shared_ptr<py_state>>(),
-        py::arg("explain") = false,
+        py::arg("explain") = false, py::arg("layout") = nullptr,
         "Evaluates each plan over the same network and ledger (the GIL is released while it computes).");
 }

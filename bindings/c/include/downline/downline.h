@@ -133,6 +133,7 @@ typedef struct downline_network downline_network; /**< the sponsor (and placemen
 typedef struct downline_ledger downline_ledger;   /**< sale lines, resolved to members */
 typedef struct downline_state downline_state;     /**< what a period hands to the next (SPEC §7.2) */
 typedef struct downline_result downline_result;   /**< one period's outcome */
+typedef struct downline_layout downline_layout;   /**< a network's placement trees, for many runs */
 
 /* ---- plan ----------------------------------------------------------------------------------- */
 
@@ -323,12 +324,28 @@ DOWNLINE_C_API downline_status downline_adjustments_from_arrays(downline_adjustm
                                                                 const char* const* notes);
 DOWNLINE_C_API void downline_adjustments_destroy(downline_adjustments** adjustments);
 
+/* ---- layout --------------------------------------------------------------------------------- */
+
+/**
+ * The placement trees the binary and matrix bonuses of `plan` pay over, built once for
+ * `network` and given to every run on it (downline_run_options.layout), so that runs of many
+ * periods or ledgers do not place the members again. Trees a compiled network was saved with
+ * (downline_network_compile with a plan) are shared, not rebuilt. The layout keeps its network
+ * alive; it belongs to that handle only (a run on another network handle, even one read from the
+ * same file, is DOWNLINE_ERROR_USAGE). Immutable: runs on several threads may share it.
+ * Errors: DOWNLINE_ERROR_NETWORK for a bad placement (a position taken twice, a cycle), naming
+ * the member's line. O(members) per distinct tree (20 bytes a member).
+ */
+DOWNLINE_C_API downline_status downline_layout_build(downline_layout** out, const downline_network* network,
+                                                     const downline_plan* plan);
+DOWNLINE_C_API void downline_layout_destroy(downline_layout** layout);
+
 /* ---- run ------------------------------------------------------------------------------------ */
 
-#define DOWNLINE_RUN_OPTIONS_VERSION 2
+#define DOWNLINE_RUN_OPTIONS_VERSION 3
 
-/** Options of downline_run; start from DOWNLINE_RUN_OPTIONS_INIT. Version 1 callers (without
- * the overrides and adjustments fields) are still accepted. */
+/** Options of downline_run; start from DOWNLINE_RUN_OPTIONS_INIT. Callers of versions 1 (without
+ * overrides and adjustments) and 2 (without layout) are still accepted. */
 typedef struct downline_run_options {
   uint32_t version;               /**< DOWNLINE_RUN_OPTIONS_VERSION */
   const char* period;             /**< "YYYY-MM", "YYYY-Www" or "YYYY-MM-DD..YYYY-MM-DD"; NULL: all lines */
@@ -336,9 +353,13 @@ typedef struct downline_run_options {
   int explain;                    /**< non-zero: keep explanation lines (downline_result_line) */
   const downline_overrides* overrides;     /**< version 2: overrides of this period, or NULL */
   const downline_adjustments* adjustments; /**< version 2: adjustments of this period, or NULL */
+  /** version 3: the network's placement trees (downline_layout_build), or NULL: the run builds
+   * what the plan needs (using the trees a compiled network was saved with). A layout of another
+   * network or without a tree the plan needs is DOWNLINE_ERROR_USAGE. */
+  const downline_layout* layout;
 } downline_run_options;
 
-#define DOWNLINE_RUN_OPTIONS_INIT {DOWNLINE_RUN_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL}
+#define DOWNLINE_RUN_OPTIONS_INIT {DOWNLINE_RUN_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL}
 
 /**
  * Evaluates `plan` over one period of `ledger` on `network` (SPEC §4-§8). `options` may be NULL.
