@@ -106,7 +106,7 @@ void place_binary_bfs(benchmark::State& state) {
 }
 BENCHMARK(place_binary_bfs)->Apply(sizes);
 
-/// The binary bonus's evaluation alone (the placement tree is kept with the network).
+/// The binary bonus's evaluation alone (the placement tree is in the layout built before timing).
 void run_binary(benchmark::State& state) { run_plan(state, binary_plan, "binary"); }
 BENCHMARK(run_binary)->Apply(sizes);
 

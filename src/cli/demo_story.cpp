@@ -81,9 +81,11 @@ void print_history_story() {
   const ledger sales = ledger::from_csv(files.dir / "sales.csv", net);
   fmt::print("\nThree months of history (examples/data/history; docs/periods-and-history.md): active = PV 50 "
              "this or last month, a rank kept one month by grace; in March an override and adjustments.\n");
+  const network_layout layout = network_layout::build(net, rules);  // once for the three months
   std::optional<member_state> previous;
   for (const char* month : {"2026-01", "2026-02", "2026-03"}) {
     run_options options;
+    options.layout = &layout;
     options.period = parse_period(month);
     options.state_in = previous ? &*previous : nullptr;
     std::optional<overrides> o;
