@@ -2,15 +2,13 @@
 #include "downline/compare.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <exception>
 #include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "downline/decimal.hpp"
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/detail/write_rows.hpp"
 #include "downline/error.hpp"
 #include "downline/io/csv.hpp"
@@ -49,11 +47,9 @@ plan_outcome outcome_of(const result& r, const plan& rules) {
   return o;
 }
 
-comparison compare(const std::vector<const plan*>& plans, const network& net, const ledger& sales,
-                   const std::vector<run_options>& options) {
-  if (!options.empty() && options.size() != plans.size())
-    throw error(errc::usage, fmt::format("compare: {} plans but {} run options", plans.size(), options.size()));
-  check_names_differ(plans);
+namespace {
+comparison compare_on_threads(const std::vector<const plan*>& plans, const network& net, const ledger& sales,
+                              const std::vector<run_options>& options) {
   // One layout for every plan that brings none: the union of their placement trees.
   std::vector<run_options> per_plan = options.empty() ? std::vector<run_options>(plans.size()) : options;
   std::optional<network_layout> shared;
@@ -62,30 +58,43 @@ comparison compare(const std::vector<const plan*>& plans, const network& net, co
     for (run_options& o : per_plan)
       if (!o.layout) o.layout = &*shared;
   }
-  // Two plans at a time on large networks: each run is mostly random memory access, which a
-  // second core overlaps. Plans are taken in turn; errors are rethrown in plan order.
+  for (run_options& o : per_plan) o.threads = 0;  // the comparison's threads, not an arena per plan
+  // Two plans at a time on large networks (each run is parallel inside; a second one fills
+  // its serial stretches), not more: each holds its per-member tables. Errors are rethrown
+  // in plan order.
   std::vector<plan_outcome> outcomes(plans.size());
   std::vector<std::exception_ptr> errors(plans.size());
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < plans.size();) {
-      try {
-        outcomes[i] = outcome_of(run(*plans[i], net, sales, per_plan[i]), *plans[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
+  auto evaluate = [&](std::size_t i) {
+    try {
+      outcomes[i] = outcome_of(run(*plans[i], net, sales, per_plan[i]), *plans[i]);
+    } catch (...) {
+      errors[i] = std::current_exception();
     }
   };
-  if (net.size() >= detail::two_halves_threshold && plans.size() > 1) {
-    std::thread helper(work);
-    work();
-    helper.join();
-  } else {
-    work();
+  const std::size_t at_once = detail::worth_splitting(net.size()) ? 2 : 1;
+  for (std::size_t i = 0; i < plans.size(); i += at_once) {
+    if (at_once == 2 && i + 1 < plans.size())
+      detail::side_by_side([&] { evaluate(i); }, [&] { evaluate(i + 1); });
+    else
+      evaluate(i);
   }
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
   return {&net, std::move(outcomes)};
+}
+}  // namespace
+
+comparison compare(const std::vector<const plan*>& plans, const network& net, const ledger& sales,
+                   const std::vector<run_options>& options) {
+  if (!options.empty() && options.size() != plans.size())
+    throw error(errc::usage, fmt::format("compare: {} plans but {} run options", plans.size(), options.size()));
+  check_names_differ(plans);
+  const unsigned threads = options.empty() ? 0 : options[0].threads;
+  for (const run_options& o : options)
+    if (o.threads != threads)
+      throw error(errc::usage, fmt::format("compare: the plans' run options name different thread counts ({} and {})",
+                                           threads, o.threads));
+  return detail::with_threads(threads, [&] { return compare_on_threads(plans, net, sales, options); });
 }
 
 void write_comparison(output_file& out, const comparison& c) {

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "downline/engine.hpp"
 
-#include <future>
 #include <optional>
 
 #include <fmt/format.h>
 
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/error.hpp"
 #include "downline/ranks.hpp"
 #include "stages/stages.hpp"
@@ -46,7 +45,8 @@ result start_result(const plan& rules, const network& net, const run_options& op
 }  // namespace
 }  // namespace stages
 
-result run(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
+namespace {
+result run_on_threads(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
   using namespace stages;
   static const overrides no_overrides;
   static const adjustments no_adjustments;
@@ -55,9 +55,9 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   // Without a layout from the caller, the plan's placement trees are built here: beside the
   // ledger passes on large networks, then waited for before the bonuses.
   if (options.layout) options.layout->check(net, rules);
-  std::future<network_layout> laying_out;
-  if (!options.layout && net.size() >= detail::two_halves_threshold && !placement_needs(rules).empty())
-    laying_out = std::async(std::launch::async, [&] { return network_layout::build(net, rules); });
+  std::optional<detail::background<network_layout>> laying_out;
+  if (!options.layout && detail::worth_splitting(net.size()) && !placement_needs(rules).empty())
+    laying_out.emplace([&] { return network_layout::build(net, rules); });
   const line_set lines = lines_in_period(sales, options.period);
   result out = start_result(rules, net, options, lines);
 
@@ -68,7 +68,7 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   for (std::uint8_t a : out.q.active) out.totals.active_members += a;
 
   std::optional<network_layout> built;
-  if (!options.layout) built = laying_out.valid() ? laying_out.get() : network_layout::build(net, rules);
+  if (!options.layout) built = laying_out ? laying_out->get() : network_layout::build(net, rules);
   const network_layout& layout = options.layout ? *options.layout : *built;
   std::vector<bonus_result> results =
       evaluate_bonuses(rules, layout, sales, lines, sums.amount, previous, options.explain, out);
@@ -80,14 +80,22 @@ result run(const plan& rules, const network& net, const ledger& sales, const run
   std::vector<minor_t> earned = total_payouts(rules, paid, results, out);
   settle_members(rules, net, earned, previous, out);
 
-  // The distribution on a second thread (large networks) while the payout lines are gathered.
-  std::future<void> describing = std::async(
-      net.size() >= detail::two_halves_threshold ? std::launch::async : std::launch::deferred,
-      [&out](std::vector<minor_t> totals) { describe_payouts(std::move(totals), out.totals); }, std::move(earned));
-  out.payouts = gather_payout_lines(net, paid, out.totals);
-  describing.get();
+  // The distribution beside gathering the payout lines (large networks).
+  auto describe = [&] { describe_payouts(std::move(earned), out.totals); };
+  auto gather = [&] { out.payouts = gather_payout_lines(net, paid, out.totals); };
+  if (detail::worth_splitting(net.size())) {
+    detail::side_by_side(describe, gather);
+  } else {
+    describe();
+    gather();
+  }
   if (options.explain) gather_explanations(results, adjusted, out);
   return out;
+}
+}  // namespace
+
+result run(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
+  return detail::with_threads(options.threads, [&] { return run_on_threads(rules, net, sales, options); });
 }
 
 DOWNLINE_END_NAMESPACE

@@ -10,9 +10,10 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
+
+#include "downline/detail/parallel.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 namespace {
@@ -620,31 +621,14 @@ void generate(const generate_options& options, const std::filesystem::path& dir)
 
   // The two files use separate random streams, so writing them concurrently changes nothing
   // in their bytes.
-  std::exception_ptr sales_error, network_error;
-  auto sales_task = [&] {
-    try {
-      write_sales(options, days, sales_path);
-    } catch (...) {
-      sales_error = std::current_exception();
-    }
-  };
-  std::thread sales;
   try {
-    sales = std::thread(sales_task);
-  } catch (const std::system_error&) {
-    sales_task();  // no thread to spare: the same bytes, one after the other
-  }
-  try {
-    write_network(options, days, network_path);
-  } catch (...) {
-    network_error = std::current_exception();
-  }
-  if (sales.joinable()) sales.join();
-  if (network_error || sales_error) {
+    detail::side_by_side([&] { write_network(options, days, network_path); },
+                         [&] { write_sales(options, days, sales_path); });
+  } catch (...) {  // the network's error first
     std::error_code ignored;
     std::filesystem::remove(network_path, ignored);
     std::filesystem::remove(sales_path, ignored);
-    std::rethrow_exception(network_error ? network_error : sales_error);
+    throw;
   }
 }
 

@@ -7,11 +7,11 @@
 #include <memory>
 #include <optional>
 #include <cstring>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "downline/date.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/decimal.hpp"
 #include "downline/detail/utf8.hpp"
 #include "downline/error.hpp"
@@ -100,24 +100,13 @@ ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std:
   csv_reader rest_csv(path, csv.header(), split->offset, bytes, csv.next_line() + split->newlines);
   ledger_builder rest(csv.source());
   rest.reserve(static_cast<std::size_t>(bytes / 32));
-  std::exception_ptr rest_error;
-  std::thread helper([&] {
-    try {
-      parse_rows(rest_csv, columns, rest);
-    } catch (...) {
-      rest_error = std::current_exception();
-    }
-  });
-  std::exception_ptr first_error;
-  try {
-    csv.limit(split->offset);
-    parse_rows(csv, columns, builder);
-  } catch (...) {
-    first_error = std::current_exception();
-  }
-  helper.join();
-  if (first_error) std::rethrow_exception(first_error);
-  if (rest_error) std::rethrow_exception(rest_error);
+  // The file's second half parsed beside its first; the first's error is the one reported.
+  detail::side_by_side(
+      [&] {
+        csv.limit(split->offset);
+        parse_rows(csv, columns, builder);
+      },
+      [&] { parse_rows(rest_csv, columns, rest); });
   builder.append(std::move(rest));
   return builder;
 }
@@ -187,10 +176,13 @@ ledger ledger_builder::build() && {
 
 ledger ledger_builder::build(const network& net) && {
   const std::size_t n = ids_.size();
-  // Two threads over halves of the lines. The first unknown id of each half is remembered,
-  // and the earlier one reported.
-  std::size_t unknown[2] = {n, n};
-  auto resolve = [&](std::size_t begin, std::size_t end, std::size_t& first_unknown) {
+  // Chunks of the lines on the threads. The first unknown id of each chunk is remembered,
+  // and the earliest one reported.
+  const detail::chunking chunks = detail::chunks_of(n);
+  std::vector<std::size_t> unknown(chunks.count, n);
+  ledger_.member_.resize(n);
+  detail::parallel_for(chunks, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    std::size_t& first_unknown = unknown[chunk];
     auto ids = ids_.from(begin);
     net.find_each(
         begin, end, [&](std::size_t) { return ids.next(); },
@@ -199,16 +191,8 @@ ledger ledger_builder::build(const network& net) && {
           if (m == none && first_unknown == n) first_unknown = i;
           return true;
         });
-  };
-  ledger_.member_.resize(n);
-  if (n >= 100'000) {
-    std::thread helper(resolve, n / 2, n, std::ref(unknown[1]));
-    resolve(0, n / 2, unknown[0]);
-    helper.join();
-  } else {
-    resolve(0, n, unknown[0]);
-  }
-  std::size_t bad = std::min(unknown[0], unknown[1]);
+  });
+  const std::size_t bad = *std::min_element(unknown.begin(), unknown.end());
   if (bad != n) fail(lines_[bad], "sale for a member who is not in the network", ids_[bad]);
   ids_.clear();
   return std::move(ledger_);

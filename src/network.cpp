@@ -7,7 +7,7 @@
 
 #include "downline/date.hpp"
 #include "downline/decimal.hpp"
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/detail/utf8.hpp"
 #include "downline/error.hpp"
 #include "downline/io/csv.hpp"
@@ -223,7 +223,7 @@ network network_builder::build() && {
   net.parent_.resize(n);
   net.end_.resize(n);
   net.member_at_row_.assign(n, none);
-  detail::two_halves(reached, [&](int, std::size_t begin, std::size_t end) {
+  detail::parallel_for(reached, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const member_index m = pre[i];
       net.row_[m] = order[i];
@@ -261,7 +261,7 @@ network network_builder::build() && {
   }
   // Gathers by row, prefetching a few members ahead.
   if (any_joined || has_placement_ || any_status) {
-    detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+    detail::parallel_for(n, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (auto m = static_cast<member_index>(begin); m < end; ++m) {
         if (m + 16 < end && any_joined) __builtin_prefetch(&joined_[net.row_[m + 16]]);
         const std::uint32_t r = net.row_[m];

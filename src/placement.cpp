@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "downline/detail/huge_buffer.hpp"
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/error.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -36,7 +36,7 @@ struct rows_view {
   const std::vector<member_index>& end;
   explicit rows_view(const network& net)
       : row(net.size(), false), member_at_row(net.size(), false), parent(net.parents()), end(net.subtree_ends()) {
-    detail::two_halves(net.size(), [&](int, std::size_t first, std::size_t last) {
+    detail::parallel_for(net.size(), [&](std::size_t, std::size_t first, std::size_t last) {
       for (auto m = static_cast<member_index>(first); m < last; ++m) {
         row[m] = net.row(m);
         member_at_row[m] = net.member_at_row(m);
@@ -55,7 +55,7 @@ std::string position_text(position_t pos) {
 big<std::uint32_t> sponsor_rows(const rows_view& v) {
   const auto n = static_cast<std::uint32_t>(v.row.size());
   big<std::uint32_t> sponsor(n, false);
-  detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+  detail::parallel_for(n, [&](std::size_t, std::size_t begin, std::size_t end) {
     for (auto m = static_cast<member_index>(begin); m < end; ++m)
       sponsor[v.row[m]] = v.parent[m] == none ? none : v.row[v.parent[m]];
   });
@@ -239,7 +239,7 @@ class builder {
     if (!net_.has_placement()) return;
     exp_parent_ = big<std::uint32_t>(n_, none);
     exp_pos_ = big<position_t>(n_);  // zero: no_position
-    detail::two_halves(n_, [&](int, std::size_t begin, std::size_t end) {
+    detail::parallel_for(n_, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (auto m = static_cast<member_index>(begin); m < end; ++m) {
         const member_index pp = net_.placement_parent(m);
         const position_t pos = net_.position(m);
@@ -432,7 +432,7 @@ class builder {
     }
     out_node = big<placement_tree::node>(n_, false);
     out_index = big<std::uint32_t>(n_, false);
-    detail::two_halves(n_, [&](int, std::size_t begin, std::size_t end) {
+    detail::parallel_for(n_, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (auto j = static_cast<std::uint32_t>(begin); j < end; ++j) {
         const std::uint32_t p = pos[j];
         const member_index m = rows_.member_at_row[bfs[j]];

@@ -7,7 +7,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config python3 python3-dev python3-pip python3-venv \
-  libeigen3-dev libfmt-dev nlohmann-json3-dev catch2 libbenchmark-dev \
+  libeigen3-dev libfmt-dev libtbb-dev nlohmann-json3-dev catch2 libbenchmark-dev \
   libpq-dev postgresql \
   clang libclang-rt-dev \
   chromium >/dev/null  # chromium: the HTML report's browser test (tests/cli/test_report.py); clang: tools/fuzz.sh

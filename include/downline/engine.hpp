@@ -33,6 +33,9 @@ struct run_options {
   /// beside its passes over the ledger. One built for another network or without a tree the
   /// plan needs is an error (errc::usage).
   const network_layout* layout = nullptr;
+  /// At most this many threads compute the run (0: the caller's, all cores by default; at
+  /// most 1024). The result is the same for every count.
+  unsigned threads = 0;
 };
 
 /**

@@ -12,7 +12,7 @@
 #include "downline/bonuses/unilevel.hpp"
 #include "downline/decimal.hpp"
 #include "downline/detail/huge_buffer.hpp"
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/error.hpp"
 #include "downline/plan.hpp"
 
@@ -207,7 +207,7 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
   // on huge pages (see placement.cpp).
   detail::huge_buffer<base_t> sub(n);  // placement preorder
   if (on_volume_ || in.member_amounts) {
-    detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+    detail::parallel_for(n, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (auto m = static_cast<member_index>(begin); m < end; ++m) sub[tree.index(m)] = in.base_sum(m, on_volume_);
     });
   } else {
@@ -246,16 +246,17 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
   const std::vector<std::int64_t>* carry[2] = {in.state_in.find(keys[0].name), in.state_in.find(keys[1].name)};
   out.exact.assign(n, 0);
   std::vector<std::int64_t>* carry_out[2] = {&in.state_out.column(keys[0], n), &in.state_out.column(keys[1], n)};
-  // Members pair independently: two threads take halves; each keeps its own figures and
-  // explanation lines, joined in member order afterwards.
-  struct half_result {
+  // Members pair independently: chunks of them on the threads; each chunk keeps its own
+  // figures and explanation lines, joined in member order afterwards.
+  struct chunk_result {
     __int128 carried_in = 0, matched = 0, carried = 0, flushed = 0, capped = 0, cycles = 0;
     std::vector<explanation> lines;
     std::vector<std::string> details;
   };
-  half_result halves[2];
-  detail::two_halves(n, [&](int half, std::size_t begin, std::size_t end) {
-    half_result& h = halves[half];
+  const detail::chunking chunks = detail::chunks_of(n);
+  std::vector<chunk_result> parts(chunks.count);
+  detail::parallel_for(chunks, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    chunk_result& h = parts[chunk];
     for (auto m = static_cast<member_index>(begin); m < end; ++m) {
       binary_legs l;
       for (int side = 0; side < 2; ++side)
@@ -289,7 +290,7 @@ void binary_bonus::evaluate(const period_input& in, bonus_result& out) const {
     }
   });
   __int128 carried_in = 0, matched = 0, carried = 0, flushed = 0, capped = 0, cycles = 0;
-  for (half_result& h : halves) {
+  for (chunk_result& h : parts) {
     carried_in += h.carried_in;
     matched += h.matched;
     carried += h.carried;

@@ -18,6 +18,10 @@ int compile_network_command(int argc, char** argv);
 /// The demo's three-month story: member history, an override and adjustments, as statements.
 void print_history_story();
 
+/// The thread count of `--threads N` (removed from argv, wherever it is) or else of
+/// DOWNLINE_THREADS (unset or empty: 0, all cores); a count outside 1..1024 is a usage error.
+unsigned take_thread_count(int& argc, char** argv);
+
 /// `--period`, when given (run and compare read it alike).
 std::optional<commission_period> read_period(const args& a);
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `downline compare`: several plans over one network and one ledger, loaded once.
 #include <cstdio>
-#include <future>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "downline/compare.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/network_file.hpp"
 #include "downline/report.hpp"
 #include "downline/error.hpp"
@@ -45,12 +45,13 @@ int compare_command(int argc, char** argv) {
     plans.push_back(&rules[i]);
   }
   show.stage("reading the network and the sales");
-  auto parsing = std::async(std::launch::async, [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, false); });
+  detail::background<ledger_builder> parsing(
+      [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, false); });
   const loaded_network loaded = load_network(network_path);  // network.csv or a compiled .dlnet
   const network& net = loaded.net;
   // One layout for every plan (the union of their placement trees), beside resolving the sales.
-  auto laying_out = std::async(std::launch::async,
-                               [&] { return network_layout::build(net, placement_needs(plans), &loaded.layout); });
+  detail::background<network_layout> laying_out(
+      [&] { return network_layout::build(net, placement_needs(plans), &loaded.layout); });
   const ledger sales = parsing.get().build(net);
   std::vector<member_state> states;  // each plan's state names its own bonuses and ranks
   for (std::size_t i = 0; i < state_paths.size(); ++i) states.push_back(read_state(state_paths[i], rules[i], net));

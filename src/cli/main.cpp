@@ -12,6 +12,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "downline/base.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/error.hpp"
 
 namespace {
@@ -34,7 +35,10 @@ const char* usage =
     "  compile-network --network N.csv [--plan P.json] --out N.dlnet\n"
     "            checks and numbers the network once; run, validate and compare\n"
     "            accept the .dlnet file as --network\n"
-    "  version\n";
+    "  version\n"
+    "\n"
+    "Every command takes --threads N: compute on at most N threads (1 to 1024;\n"
+    "default: the DOWNLINE_THREADS environment variable, else all cores).\n";
 }
 
 int main(int argc, char** argv) {
@@ -54,17 +58,20 @@ int main(int argc, char** argv) {
   }
   std::string command = argv[1];
   try {
-    if (command == "run") return run_command(argc, argv);
-    if (command == "compare") return compare_command(argc, argv);
-    if (command == "validate") return validate_command(argc, argv);
-    if (command == "generate") return generate_command(argc, argv);
-    if (command == "demo") return demo_command(argc, argv);
-    if (command == "compile-network") return compile_network_command(argc, argv);
     if (command == "version" || command == "--version") {
       std::puts("downline " DOWNLINE_VERSION_STRING);
       return 0;
     }
-    throw usage_error("unknown command " + downline::quote_value(command));
+    int (*const run)(int, char**) = command == "run"               ? run_command
+                                    : command == "compare"         ? compare_command
+                                    : command == "validate"        ? validate_command
+                                    : command == "generate"        ? generate_command
+                                    : command == "demo"            ? demo_command
+                                    : command == "compile-network" ? compile_network_command
+                                                                   : nullptr;
+    if (!run) throw usage_error("unknown command " + downline::quote_value(command));
+    const unsigned threads = take_thread_count(argc, argv);
+    return downline::detail::with_threads(threads, [&] { return run(argc, argv); });
   } catch (const usage_error& e) {
     std::fprintf(stderr, "downline: error: usage: %s\n%s", e.what(), usage);
     return 2;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `downline run` and `downline validate`.
 #include <cstdio>
-#include <future>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -10,6 +9,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/engine.hpp"
 #include "downline/network_file.hpp"
 #include "downline/report.hpp"
@@ -48,13 +48,13 @@ int run_command(int argc, char** argv) {
   // network exists. Order ids are kept only for the explanation.
   show.stage("reading the network and the sales");
   const bool explain = a.get("lines").has_value();
-  auto parsing = std::async(std::launch::async,
-                            [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, explain); });
+  detail::background<ledger_builder> parsing(
+      [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, explain); });
   const loaded_network loaded = load_network(network_path);  // network.csv or a compiled .dlnet
   const network& net = loaded.net;
   // The placement trees the plan needs (those a .dlnet was saved with are reused) are built
   // beside resolving the sales' member ids; a placement error is reported once the inputs are read.
-  auto laying_out = std::async(std::launch::async, [&] { return network_layout::build(net, rules, &loaded.layout); });
+  detail::background<network_layout> laying_out([&] { return network_layout::build(net, rules, &loaded.layout); });
   const ledger sales = parsing.get().build(net);
   std::optional<member_state> state_in;
   if (auto path = a.get("state-in")) state_in = read_state(*path, rules, net);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Stage: the period's sale lines reduced to per-member sums (PV, amount) and sums per kind.
+#include <algorithm>
 #include <array>
 #include <limits>
-#include <thread>
 
 #include <fmt/format.h>
 
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/error.hpp"
 #include "stages.hpp"
 
@@ -47,7 +47,7 @@ struct member_sums {
  * Σ volume and Σ amount per member, and Σ amount per kind, over the period's lines. Lines
  * come in file order and members at random, so the scatter is bound by cache misses: each
  * line's cell is prefetched a few lines ahead. With many lines the second half of them is
- * summed on another thread into cells of its own, added in afterwards.
+ * summed beside the first into cells of its own, added in afterwards.
  */
 void sum_lines(const ledger& sales, const line_set& lines, member_sums* sums, std::uint32_t n,
                std::array<__int128, sale_kind_count>& kinds, const network& net) {
@@ -74,21 +74,22 @@ void sum_lines(const ledger& sales, const line_set& lines, member_sums* sums, st
   };
   part parts[2];
   const std::size_t count = lines.size();
-  if (count >= 1'000'000) {
+  // Always two halves (not one per thread): each needs cells for every member.
+  if (count >= 4 * detail::parallel_threshold()) {
     std::vector<member_sums> second(n);
-    std::thread helper(work, count / 2, count, second.data(), std::ref(parts[1]));
-    work(0, count / 2, sums, parts[0]);
-    helper.join();
+    detail::side_by_side([&] { work(0, count / 2, sums, parts[0]); },
+                         [&] { work(count / 2, count, second.data(), parts[1]); });
     if (parts[0].overflow == none && parts[1].overflow == none) {
-      member_index overflow[2] = {none, none};
-      detail::two_halves(n, [&](int half, std::size_t lo, std::size_t hi) {
+      const detail::chunking chunks = detail::chunks_of(n);
+      std::vector<member_index> overflow(chunks.count, none);
+      detail::parallel_for(chunks, [&](std::size_t chunk, std::size_t lo, std::size_t hi) {
         for (std::size_t m = lo; m < hi; ++m)
           if ((__builtin_add_overflow(sums[m].pv, second[m].pv, &sums[m].pv) ||
                __builtin_add_overflow(sums[m].amount, second[m].amount, &sums[m].amount)) &&
-              overflow[half] == none)
-            overflow[half] = static_cast<member_index>(m);
+              overflow[chunk] == none)
+            overflow[chunk] = static_cast<member_index>(m);
       });
-      parts[0].overflow = std::min(overflow[0], overflow[1]);
+      parts[0].overflow = *std::min_element(overflow.begin(), overflow.end());
     }
   } else {
     work(0, count, sums, parts[0]);
@@ -111,16 +112,17 @@ period_sums aggregate(const ledger& sales, const line_set& lines, const network&
   out.amount.resize(n);
   // Volume bases are volume × 100 (millionths): that must fit too.
   constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
-  member_index too_large[2] = {none, none};
-  detail::two_halves(n, [&](int half, std::size_t begin, std::size_t end) {
+  const detail::chunking chunks = detail::chunks_of(n);
+  std::vector<member_index> too_large(chunks.count, none);
+  detail::parallel_for(chunks, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
     for (std::size_t m = begin; m < end; ++m) {
       out.pv[m] = sums[m].pv;
       out.amount[m] = sums[m].amount;
-      if ((out.pv[m] > volume_base_limit || out.pv[m] < -volume_base_limit) && too_large[half] == none)
-        too_large[half] = static_cast<member_index>(m);
+      if ((out.pv[m] > volume_base_limit || out.pv[m] < -volume_base_limit) && too_large[chunk] == none)
+        too_large[chunk] = static_cast<member_index>(m);
     }
   });
-  if (const member_index m = std::min(too_large[0], too_large[1]); m != none)
+  if (const member_index m = *std::min_element(too_large.begin(), too_large.end()); m != none)
     throw overflow_error(fmt::format("the personal volume of member '{}' overflows", net.id(m)));
   for (auto a : s.kind_amount) s.total_amount += a;
   return out;

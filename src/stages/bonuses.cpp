@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Stage: every bonus of the plan over the period, each (member, bonus) rounded once.
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/rounding.hpp"
 #include "stages.hpp"
 
@@ -23,7 +23,7 @@ std::vector<bonus_result> evaluate_bonuses(const plan& rules, const network_layo
     out.totals.breakage += r.breakage;  // pools report what they could not distribute
     r.exact.resize(n, 0);
     r.rounded.resize(n);
-    detail::two_halves(n, [&](int, std::size_t begin, std::size_t end) {
+    detail::parallel_for(n, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (std::size_t m = begin; m < end; ++m) r.rounded[m] = round_to_minor(r.exact[m], rules.money_decimals, rules.rounding);
     });
     std::vector<exact_t>().swap(r.exact);  // later bonuses read `rounded`; the memory is reused

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/error.hpp"
 #include "downline/rounding.hpp"
 #include "stages.hpp"
@@ -94,8 +94,10 @@ std::vector<minor_t> total_payouts(const plan& rules, const paid_amounts& paid, 
       __int128 total = 0;
       std::uint64_t earners = 0;
       member_index overflow = none;  // the first member whose total payout overflows
-    } parts[2];
-    detail::two_halves(n, [&](int half, std::size_t begin, std::size_t end) {
+    };
+    const detail::chunking chunks = detail::chunks_of(n);
+    std::vector<part> parts(chunks.count);
+    detail::parallel_for(chunks, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
       part p;
       for (std::size_t m = begin; m < end; ++m) {
         if (amounts[m] == 0) continue;
@@ -104,15 +106,18 @@ std::vector<minor_t> total_payouts(const plan& rules, const paid_amounts& paid, 
         if (__builtin_add_overflow(per_member[m], amounts[m], &per_member[m]) && p.overflow == none)
           p.overflow = static_cast<member_index>(m);
       }
-      parts[half] = p;
+      parts[chunk] = p;
     });
-    if (const member_index m = std::min(parts[0].overflow, parts[1].overflow); m != none)
-      throw overflow_error(fmt::format("the total payout of member '{}' overflows", net.id(m)));
-    const __int128 total = parts[0].total + parts[1].total;
+    __int128 total = 0;
+    for (const part& p : parts) {
+      if (p.overflow != none)  // the lowest member: chunks are in member order
+        throw overflow_error(fmt::format("the total payout of member '{}' overflows", net.id(p.overflow)));
+      total += p.total;
+      bs.earners += p.earners;
+    }
     if (total > std::numeric_limits<minor_t>::max() || total < std::numeric_limits<minor_t>::min())
       throw overflow_error(fmt::format("the total of bonus '{}' overflows", bs.name));
     bs.total = static_cast<minor_t>(total);
-    bs.earners = parts[0].earners + parts[1].earners;
     if (__builtin_add_overflow(s.total_payout, bs.total, &s.total_payout))
       throw overflow_error("the total payout overflows");
     s.bonuses.push_back(std::move(bs));

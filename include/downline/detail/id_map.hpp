@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "downline/detail/huge_buffer.hpp"
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/types.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -140,7 +140,7 @@ class id_map {
   /// Makes find() return to[i] for the key inserted as index i (id(i) is unchanged), so a
   /// lookup gives a caller's own numbering without a second random access. O(slots).
   void renumber(const std::vector<std::uint32_t>& to) {
-    two_halves(slots_.size(), [&](int, std::size_t begin, std::size_t end) {
+    parallel_for(slots_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
       for (std::size_t s = begin; s < end; ++s)
         if (slots_[s].index != none) slots_[s].index = to[slots_[s].index];
     });
