@@ -58,6 +58,7 @@ downline_status downline_run(downline_result** out, const downline_plan* plan, c
       }
       run_options.explain = options->explain != 0;
       if (options->version >= 3 && options->layout) run_options.layout = &options->layout->layout;
+      if (options->version >= 4) run_options.threads = options->threads;
     }
     if (state_in) run_options.state_in = &*state_in;
     if (overridden) run_options.overrides_in = &*overridden;

@@ -342,10 +342,10 @@ DOWNLINE_C_API void downline_layout_destroy(downline_layout** layout);
 
 /* ---- run ------------------------------------------------------------------------------------ */
 
-#define DOWNLINE_RUN_OPTIONS_VERSION 3
+#define DOWNLINE_RUN_OPTIONS_VERSION 4
 
 /** Options of downline_run; start from DOWNLINE_RUN_OPTIONS_INIT. Callers of versions 1 (without
- * overrides and adjustments) and 2 (without layout) are still accepted. */
+ * overrides and adjustments), 2 (without layout) and 3 (without threads) are still accepted. */
 typedef struct downline_run_options {
   uint32_t version;               /**< DOWNLINE_RUN_OPTIONS_VERSION */
   const char* period;             /**< "YYYY-MM", "YYYY-Www" or "YYYY-MM-DD..YYYY-MM-DD"; NULL: all lines */
@@ -357,9 +357,12 @@ typedef struct downline_run_options {
    * what the plan needs (using the trees a compiled network was saved with). A layout of another
    * network or without a tree the plan needs is DOWNLINE_ERROR_USAGE. */
   const downline_layout* layout;
+  /** version 4: compute on at most this many threads (1 to 1024); 0: all cores. The result is
+   * the same for every count. */
+  uint32_t threads;
 } downline_run_options;
 
-#define DOWNLINE_RUN_OPTIONS_INIT {DOWNLINE_RUN_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL}
+#define DOWNLINE_RUN_OPTIONS_INIT {DOWNLINE_RUN_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, 0}
 
 /**
  * Evaluates `plan` over one period of `ledger` on `network` (SPEC §4-§8). `options` may be NULL.
