@@ -338,6 +338,34 @@ static void test_run_errors(const char* prefix) {
   CHECK(res == NULL);
   options.state_in = NULL;
 
+  /* threads (version 4): above 1024 refused; a version 3 caller's struct has no threads field,
+   * so whatever lies there is not read; any count gives the same payouts. */
+  options.threads = 5000;
+  CHECK_ERROR(downline_run(&res, plan, net, sales, &options), DOWNLINE_ERROR_USAGE,
+              "the thread count must be 1 to 1024, not '5000'");
+  options.version = 3;
+  CHECK_OK(downline_run(&res, plan, net, sales, &options));
+  downline_result_destroy(&res);
+  options.version = DOWNLINE_RUN_OPTIONS_VERSION;
+  {
+    const uint32_t counts[] = {0, 1, 2, 7};
+    int64_t amounts[4][2];
+    for (int t = 0; t < 4; ++t) {
+      downline_payout payout;
+      options.threads = counts[t];
+      CHECK_OK(downline_run(&res, plan, net, sales, &options));
+      CHECK(downline_result_payout_count(res) == 2);
+      for (size_t i = 0; i < 2; ++i) {
+        CHECK_OK(downline_result_payout(&payout, res, i));
+        amounts[t][i] = payout.amount;
+      }
+      downline_result_destroy(&res);
+    }
+    for (int t = 1; t < 4; ++t) CHECK(amounts[t][0] == amounts[0][0] && amounts[t][1] == amounts[0][1]);
+    CHECK(amounts[0][0] == 200 && amounts[0][1] == 1000);
+  }
+  options.threads = 0;
+
   /* A good run, then every misuse of its result. */
   CHECK_OK(downline_run(&res, plan, net, sales, &options));
   {

@@ -653,10 +653,19 @@ def _carry(state: Union[State, PathLike, pd.DataFrame, None]) -> Optional[State]
     raise TypeError(f"state must be a downline.State, a path or a DataFrame, not {type(state).__name__}")
 
 
+def _thread_count(threads: Optional[int]) -> Optional[int]:
+    if threads is None:
+        return None
+    if isinstance(threads, bool) or not isinstance(threads, int):
+        raise TypeError(f"threads must be an int or None, not {type(threads).__name__}")
+    return threads
+
+
 def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
         state: Union[State, PathLike, pd.DataFrame, None] = None, explain: bool = False,
         overrides: Union[PathLike, pd.DataFrame, None] = None,
-        adjustments: Union[PathLike, pd.DataFrame, None] = None, layout: Optional[Layout] = None) -> Result:
+        adjustments: Union[PathLike, pd.DataFrame, None] = None, layout: Optional[Layout] = None,
+        threads: Optional[int] = None) -> Result:
     """Evaluates `plan` over one period of `ledger` on `network` (SPEC §4-§8).
 
     period: "YYYY-MM", an ISO week "YYYY-Www" or a range "YYYY-MM-DD..YYYY-MM-DD" (or a date /
@@ -666,7 +675,9 @@ def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
     adjustments: member_id, bonus, amount, note (a path or a DataFrame; exact amounts).
     explain: keep explanation lines (``res.lines``).
     layout: the network's placement trees (:class:`Layout`), built once for many runs; without
-    it the run builds what the plan needs. The GIL is released while it computes."""
+    it the run builds what the plan needs. The GIL is released while it computes.
+    threads: compute on at most this many threads (1 to 1024); None: all cores. The result is
+    the same for every count."""
     _check_inputs([plan], network, ledger, layout)
     previous = _carry(state)
     core = _core.run(plan._core, network._core, ledger._core, _period_text(period),
@@ -674,7 +685,7 @@ def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
                      _rows_input(overrides, _core.Overrides, ("member_id", "rank", "active", "note"), "overrides"),
                      _rows_input(adjustments, _core.Adjustments, ("member_id", "bonus", "amount", "note"),
                                  "adjustments"),
-                     layout._core if layout is not None else None)
+                     layout._core if layout is not None else None, _thread_count(threads))
     return Result(core)
 
 

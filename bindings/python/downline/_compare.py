@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 import pandas as pd
 
 from . import _core
-from . import Layout, Ledger, Network, Plan, State, _carry, _check_inputs, _from_units, _path, _period_text, PathLike
+from . import Layout, Ledger, Network, Plan, State, _carry, _check_inputs, _from_units, _path, _period_text, _thread_count, PathLike
 
 
 class Comparison:
@@ -54,16 +54,18 @@ class Comparison:
 
 def compare(plans: Sequence[Plan], network: Network, ledger: Ledger, period: Any = None,
             states: Optional[Sequence[Any]] = None, explain: bool = False,
-            layout: Optional[Layout] = None) -> Comparison:
+            layout: Optional[Layout] = None, threads: Optional[int] = None) -> Comparison:
     """Evaluates each plan over the same network and ledger (loaded once); plan names must differ.
 
     states: None, or one state per plan in plan order (a State, a state CSV path, a DataFrame or None),
     since each plan's state names its own bonuses. explain: keep each run's explanation lines long
     enough to sum payouts by level for the report. layout: a :class:`Layout` holding every plan's
     placement trees (``Layout(network, plans)``); without it one is built for all the plans. The GIL
-    is released while it computes."""
+    is released while it computes. threads: compute on at most this many threads (1 to 1024);
+    None: all cores."""
     plans = list(plans)
     _check_inputs(plans, network, ledger, layout)
     carries = [] if states is None else [(_carry(s) or State())._core for s in states]
     return Comparison(_core.compare([p._core for p in plans], network._core, ledger._core, _period_text(period),
-                                    carries, bool(explain), layout._core if layout is not None else None))
+                                    carries, bool(explain), layout._core if layout is not None else None,
+                                    _thread_count(threads)))

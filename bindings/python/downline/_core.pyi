@@ -104,7 +104,8 @@ class Layout:
 
 def run(plan: Plan, network: Network, ledger: Ledger, period: Optional[str] = None, state: Optional[State] = None,
         explain: bool = False, overrides: Optional[Overrides] = None,
-        adjustments: Optional[Adjustments] = None, layout: Optional[Layout] = None) -> Result: ...
+        adjustments: Optional[Adjustments] = None, layout: Optional[Layout] = None,
+        threads: Optional[int] = None) -> Result: ...
 
 class Comparison:
     @property
@@ -117,7 +118,8 @@ class Comparison:
     def write_report(self, path: str) -> None: ...
 
 def compare(plans: list[Plan], network: Network, ledger: Ledger, period: Optional[str] = None,
-            states: list[State] = ..., explain: bool = False, layout: Optional[Layout] = None) -> Comparison: ...
+            states: list[State] = ..., explain: bool = False, layout: Optional[Layout] = None,
+            threads: Optional[int] = None) -> Comparison: ...
 
 class ArrowStrings:
     def __len__(self) -> int: ...

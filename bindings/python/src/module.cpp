@@ -18,6 +18,7 @@
 #include "comparison.hpp"
 #include "downline/base.hpp"
 #include "downline/decimal.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/engine.hpp"
 #include "downline/error.hpp"
 #include "downline/io/output_file.hpp"
@@ -182,8 +183,13 @@ struct py_result {
   }
 };
 
-run_options make_options(const std::optional<std::string>& period, bool explain) {
+run_options make_options(const std::optional<std::string>& period, bool explain, std::optional<long long> threads) {
   run_options options;
+  if (threads) {
+    if (*threads < 1 || *threads > detail::max_threads)
+      throw error(errc::usage, fmt::format("threads must be 1 to {}, not '{}'", detail::max_threads, *threads));
+    options.threads = static_cast<unsigned>(*threads);
+  }
   if (period) {
     options.period = parse_period(*period);
     if (!options.period)
@@ -203,8 +209,8 @@ member_state resolve_state(const py_state& state, const plan& rules, const netwo
 std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_ledger& l,
                                       std::optional<std::string> period, const py_state* state, bool explain,
                                       const py_overrides* overridden, const py_adjustments* adjusted,
-                                      const py_layout* given) {
-  run_options options = make_options(period, explain);
+                                      const py_layout* given, std::optional<long long> threads) {
+  run_options options = make_options(period, explain, threads);
   auto out = std::make_shared<py_result>();
   out->rules = p.rules;
   out->net = n.net;
@@ -236,14 +242,14 @@ std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_
 std::shared_ptr<py_comparison> compare_plans(const std::vector<std::shared_ptr<py_plan>>& plans, const py_network& n,
                                              py_ledger& l, std::optional<std::string> period,
                                              const std::vector<std::shared_ptr<py_state>>& states, bool explain,
-                                             const py_layout* given) {
+                                             const py_layout* given, std::optional<long long> threads) {
   if (!states.empty() && states.size() != plans.size())
     throw error(errc::usage, fmt::format("states has {} entries for {} plans", states.size(), plans.size()));
   std::vector<const plan*> rules;
   std::vector<run_options> options;
   for (std::size_t i = 0; i < plans.size(); ++i) {
     rules.push_back(plans[i]->rules.get());
-    options.push_back(make_options(period, explain));
+    options.push_back(make_options(period, explain, threads));
   }
   auto out = std::make_shared<py_comparison>();
   out->net = n.net;
@@ -656,12 +662,12 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("run", &run_period, py::arg("plan"), py::arg("network"), py::arg("ledger"), py::arg("period") = py::none(),
         py::arg("state") = nullptr, py::arg("explain") = false, py::arg("overrides") = nullptr,
-        py::arg("adjustments") = nullptr, py::arg("layout") = nullptr,
+        py::arg("adjustments") = nullptr, py::arg("layout") = nullptr, py::arg("threads") = py::none(),
         "Evaluates one period (the GIL is released while it computes).");
   register_comparison(m);
   register_arrow(m);
   m.def("compare", &compare_plans, py::arg("plans"), py::arg("network"), py::arg("ledger"),
         py::arg("period") = py::none(), py::arg("states") = std::vector<std::shared_ptr<py_state>>(),
-        py::arg("explain") = false, py::arg("layout") = nullptr,
+        py::arg("explain") = false, py::arg("layout") = nullptr, py::arg("threads") = py::none(),
         "Evaluates each plan over the same network and ledger (the GIL is released while it computes).");
 }
