@@ -25,8 +25,6 @@ const member_state& previous_state(const run_options& options) {
   return s;
 }
 
-namespace {
-/// The result's fixed parts: what the run is, before anything is computed.
 result start_result(const plan& rules, const network& net, const run_options& options, const line_set& lines) {
   result out;
   out.net = &net;
@@ -42,33 +40,20 @@ result start_result(const plan& rules, const network& net, const run_options& op
   s.payout_cap = rules.payout_cap;
   return out;
 }
-}  // namespace
-}  // namespace stages
-
-namespace {
-result run_on_threads(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
-  using namespace stages;
+void compute_from_sums(const plan& rules, const ledger& sales, const line_set& lines, period_sums sums,
+                       const member_state& previous, const run_options& options, result& out,
+                       std::optional<detail::background<network_layout>>* laying_out) {
   static const overrides no_overrides;
   static const adjustments no_adjustments;
-  check_precision(rules, sales);
-  const member_state& previous = previous_state(options);
-  // Without a layout from the caller, the plan's placement trees are built here: beside the
-  // ledger passes on large networks, then waited for before the bonuses.
-  if (options.layout) options.layout->check(net, rules);
-  std::optional<detail::background<network_layout>> laying_out;
-  if (!options.layout && detail::worth_splitting(net.size()) && !placement_needs(rules).empty())
-    laying_out.emplace([&] { return network_layout::build(net, rules); });
-  const line_set lines = lines_in_period(sales, options.period);
-  result out = start_result(rules, net, options, lines);
-
-  period_sums sums = aggregate(sales, lines, net, out.totals);
+  const network& net = *out.net;
   out.q = qualify(rules, net, std::move(sums.pv), previous);
   apply_overrides(options.overrides_in ? *options.overrides_in : no_overrides, out.q);
   record_history(rules, out.q, previous, out.next_state);
   for (std::uint8_t a : out.q.active) out.totals.active_members += a;
 
   std::optional<network_layout> built;
-  if (!options.layout) built = laying_out ? laying_out->get() : network_layout::build(net, rules);
+  if (!options.layout)
+    built = laying_out && *laying_out ? (*laying_out)->get() : network_layout::build(net, rules);
   const network_layout& layout = options.layout ? *options.layout : *built;
   std::vector<bonus_result> results =
       evaluate_bonuses(rules, layout, sales, lines, sums.amount, previous, options.explain, out);
@@ -90,6 +75,25 @@ result run_on_threads(const plan& rules, const network& net, const ledger& sales
     gather();
   }
   if (options.explain) gather_explanations(results, adjusted, out);
+}
+}  // namespace stages
+
+namespace {
+result run_on_threads(const plan& rules, const network& net, const ledger& sales, const run_options& options) {
+  using namespace stages;
+  check_precision(rules, sales);
+  const member_state& previous = previous_state(options);
+  // Without a layout from the caller, the plan's placement trees are built here: beside the
+  // ledger passes on large networks, then waited for before the bonuses.
+  if (options.layout) options.layout->check(net, rules);
+  std::optional<detail::background<network_layout>> laying_out;
+  if (!options.layout && detail::worth_splitting(net.size()) && !placement_needs(rules).empty())
+    laying_out.emplace([&] { return network_layout::build(net, rules); });
+  const line_set lines = lines_in_period(sales, options.period);
+  result out = start_result(rules, net, options, lines);
+
+  period_sums sums = aggregate(sales, lines, net, out.totals);
+  compute_from_sums(rules, sales, lines, std::move(sums), previous, options, out, &laying_out);
   return out;
 }
 }  // namespace

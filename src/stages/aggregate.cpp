@@ -23,6 +23,14 @@ void check_precision(const plan& rules, const ledger& sales) {
   }
 }
 
+overflow_error sales_overflow(const network& net, member_index m) {
+  return overflow_error(fmt::format("the sales of member '{}' in the period overflow", net.id(m)));
+}
+
+overflow_error volume_overflow(const network& net, member_index m) {
+  return overflow_error(fmt::format("the personal volume of member '{}' overflows", net.id(m)));
+}
+
 line_set lines_in_period(const ledger& sales, const std::optional<commission_period>& period) {
   if (!period) return line_set::all(sales.size());
   if (!sales.first_undated().empty())
@@ -95,7 +103,7 @@ void sum_lines(const ledger& sales, const line_set& lines, member_sums* sums, st
     work(0, count, sums, parts[0]);
   }
   const member_index bad = parts[0].overflow != none ? parts[0].overflow : parts[1].overflow;
-  if (bad != none) throw overflow_error(fmt::format("the sales of member '{}' in the period overflow", net.id(bad)));
+  if (bad != none) throw sales_overflow(net, bad);
   for (std::size_t k = 0; k < kinds.size(); ++k) kinds[k] = parts[0].kinds[k] + parts[1].kinds[k];
 }
 
@@ -111,7 +119,6 @@ period_sums aggregate(const ledger& sales, const line_set& lines, const network&
   out.pv.resize(n);
   out.amount.resize(n);
   // Volume bases are volume × 100 (millionths): that must fit too.
-  constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
   const detail::chunking chunks = detail::chunks_of(n);
   std::vector<member_index> too_large(chunks.count, none);
   detail::parallel_for(chunks, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
@@ -123,7 +130,7 @@ period_sums aggregate(const ledger& sales, const line_set& lines, const network&
     }
   });
   if (const member_index m = *std::min_element(too_large.begin(), too_large.end()); m != none)
-    throw overflow_error(fmt::format("the personal volume of member '{}' overflows", net.id(m)));
+    throw volume_overflow(net, m);
   for (auto a : s.kind_amount) s.total_amount += a;
   return out;
 }

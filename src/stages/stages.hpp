@@ -3,10 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <limits>
 #include <memory>
 #include <vector>
 
+#include "downline/detail/parallel.hpp"
 #include "downline/engine.hpp"
+#include "downline/error.hpp"
 #include "downline/overrides.hpp"
 #include "downline/result.hpp"
 
@@ -40,6 +44,30 @@ class paid_amounts {
   std::vector<const std::vector<minor_t>*> columns_;
   std::vector<std::unique_ptr<std::vector<minor_t>>> owned_;
 };
+
+/// The result's fixed parts: what the run is (plan, network, period, lines), before anything
+/// is computed.
+result start_result(const plan& rules, const network& net, const run_options& options, const line_set& lines);
+
+/**
+ * Every stage after the aggregation, in order: ranks with history, overrides, bonuses, cap,
+ * adjustments, totals, settlement, payout and explanation lines, into `out` (made by
+ * start_result, with the aggregation's sums per kind in out.totals). engine::run calls it
+ * on the sums it aggregated; a session on the sums it kept up to date as lines were added.
+ * The layout is options.layout, else `*laying_out` (being built beside the ledger passes),
+ * else built here.
+ */
+void compute_from_sums(const plan& rules, const ledger& sales, const line_set& lines, period_sums sums,
+                       const member_state& previous, const run_options& options, result& out,
+                       std::optional<detail::background<network_layout>>* laying_out = nullptr);
+
+/// A member's |PV| above this does not fit a volume base (volume × 100, in millionths).
+inline constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
+
+/// The errors of a member's sums in the period: Σ volume or Σ amount leaving 64 bits, and
+/// a PV beyond volume_base_limit.
+overflow_error sales_overflow(const network& net, member_index m);
+overflow_error volume_overflow(const network& net, member_index m);
 
 /// Money decimals of the ledger fit the plan (an error names the first line that does not).
 void check_precision(const plan& rules, const ledger& sales);
