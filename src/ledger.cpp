@@ -112,35 +112,68 @@ ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std:
 }
 
 void ledger_builder::append(ledger_builder&& rest) {
-  ledger& l = ledger_;
-  ledger& r = rest.ledger_;
-  const std::size_t n = ids_.size(), m = rest.ids_.size();
   auto rest_ids = rest.ids_.from(0);
-  for (std::size_t i = 0; i < m; ++i) ids_.push_back(rest_ids.next());
+  for (std::size_t i = 0, m = rest.ids_.size(); i < m; ++i) ids_.push_back(rest_ids.next());
   rest.ids_.clear();
   lines_.append(rest.lines_);
-  l.amount_.insert(l.amount_.end(), r.amount_.begin(), r.amount_.end());
-  l.volume_.insert(l.volume_.end(), r.volume_.begin(), r.volume_.end());
-  l.kind_.insert(l.kind_.end(), r.kind_.begin(), r.kind_.end());
-  if (any_date_ || rest.any_date_) {
-    if (!any_date_) l.date_.assign(n, no_date);
-    if (rest.any_date_) l.date_.insert(l.date_.end(), r.date_.begin(), r.date_.end());
-    else l.date_.resize(n + m, no_date);
-    any_date_ = true;
+  ledger_.append(rest.ledger_);
+  any_date_ = any_date_ || rest.any_date_;
+  any_order_ = any_order_ || rest.any_order_;
+}
+
+void ledger::append(const ledger& r) {
+  // The line count is the amounts': a builder's ledger has no members until build().
+  const std::size_t n = amount_.size(), m = r.amount_.size();
+  member_.insert(member_.end(), r.member_.begin(), r.member_.end());
+  amount_.insert(amount_.end(), r.amount_.begin(), r.amount_.end());
+  volume_.insert(volume_.end(), r.volume_.begin(), r.volume_.end());
+  kind_.insert(kind_.end(), r.kind_.begin(), r.kind_.end());
+  if (!date_.empty() || !r.date_.empty()) {
+    if (date_.empty()) date_.assign(n, no_date);
+    if (!r.date_.empty()) date_.insert(date_.end(), r.date_.begin(), r.date_.end());
+    else date_.resize(n + m, no_date);
   }
-  if (any_order_ || rest.any_order_) {
-    if (!any_order_) l.order_offsets_.assign(n + 1, 0);
-    const std::uint64_t shift = l.order_ids_.size();
-    l.order_ids_ += r.order_ids_;
-    if (rest.any_order_)
-      for (std::size_t i = 1; i <= m; ++i) l.order_offsets_.push_back(r.order_offsets_[i] + shift);
+  if (!order_offsets_.empty() || !r.order_offsets_.empty()) {
+    if (order_offsets_.empty()) order_offsets_.assign(n + 1, 0);
+    const std::uint64_t shift = order_ids_.size();
+    order_ids_ += r.order_ids_;
+    if (!r.order_offsets_.empty())
+      for (std::size_t i = 1; i <= m; ++i) order_offsets_.push_back(r.order_offsets_[i] + shift);
     else
-      l.order_offsets_.resize(n + m + 1, shift);
-    any_order_ = true;
+      order_offsets_.resize(n + m + 1, shift);
   }
-  if (l.first_undated_.empty()) l.first_undated_ = r.first_undated_;
-  for (std::size_t d = 0; d < l.precision_.size(); ++d)
-    if (l.precision_[d].where.empty()) l.precision_[d] = r.precision_[d];
+  if (first_undated_.empty()) first_undated_ = r.first_undated_;
+  for (std::size_t d = 0; d < precision_.size(); ++d)
+    if (precision_[d].where.empty()) precision_[d] = r.precision_[d];
+}
+
+void ledger::renumber_members(std::span<const member_index> new_of_old) {
+  for (member_index& m : member_) m = new_of_old[m];
+}
+
+ledger ledger::select(std::span<const std::uint32_t> lines, member_index first) const {
+  ledger out;
+  out.source_ = source_;
+  out.first_undated_ = first_undated_;  // a bonus needing dates reports it as over the whole
+  const std::size_t n = lines.size();
+  out.member_.reserve(n);
+  out.amount_.reserve(n);
+  out.volume_.reserve(n);
+  out.kind_.reserve(n);
+  if (!date_.empty()) out.date_.reserve(n);
+  if (!order_offsets_.empty()) out.order_offsets_.assign(1, 0);
+  for (std::uint32_t i : lines) {
+    out.member_.push_back(member_[i] - first);
+    out.amount_.push_back(amount_[i]);
+    out.volume_.push_back(volume_[i]);
+    out.kind_.push_back(kind_[i]);
+    if (!date_.empty()) out.date_.push_back(date_[i]);
+    if (!order_offsets_.empty()) {
+      out.order_ids_ += order_id(i);
+      out.order_offsets_.push_back(out.order_ids_.size());
+    }
+  }
+  return out;
 }
 
 ledger_builder::ledger_builder(std::string source, bool rows_are_lines) : rows_are_lines_(rows_are_lines) {

@@ -27,6 +27,19 @@ std::vector<std::int64_t>& member_state::column(const state_key& key, std::uint3
   return columns_.back().values;
 }
 
+member_state member_state::select(std::span<const member_index> from) const {
+  member_state out;
+  out.period = period;
+  out.source = source;
+  const auto n = static_cast<std::uint32_t>(from.size());
+  for (const auto& c : columns_) {
+    std::vector<std::int64_t>& values = out.column(c.key, n);
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (from[i] != none) values[i] = c.values[from[i]];
+  }
+  return out;
+}
+
 std::vector<state_key> state_schema(const plan& rules) {
   std::vector<state_key> keys{engine_keys::paid_rank, engine_keys::title_rank, engine_keys::grace,
                               engine_keys::last_active, engine_keys::balance};

@@ -148,6 +148,12 @@ class bonus {
   /// or no_rank; the plan takes it as plan::breakaway_rank, which ranks use for GV.
   virtual rank_index breakaway_rank() const noexcept { return no_rank; }
 
+  /// True when what the bonus pays a member depends on nothing outside its sponsor subtree
+  /// (the subtree's sales, ranks and state, and earlier bonuses' pay inside it): a session
+  /// then estimates one member over that subtree alone. False (the default) for anything
+  /// company-wide or over a placement tree.
+  virtual bool pays_from_subtree() const noexcept { return false; }
+
   /// The placement tree this bonus pays over (binary, matrix), or none: a network_layout
   /// built for the plan holds it, and evaluate() reads it from period_input::layout.
   virtual std::optional<placement_options> placement_need() const noexcept { return std::nullopt; }

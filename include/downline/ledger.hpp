@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,18 @@ class ledger {
   }
 
   const std::vector<member_index>& members() const noexcept { return member_; }
+
+  /// Appends the lines of `more` (resolved against the same network) after these, with its
+  /// dates, order ids and precision witnesses: a session adds orders as they arrive.
+  /// O(lines of more).
+  void append(const ledger& more);
+  /// Renumbers every line's member: member m becomes new_of_old[m] (the network was built
+  /// again with more members). O(lines).
+  void renumber_members(std::span<const member_index> new_of_old);
+  /// These lines (ascending) as a ledger of their own, members numbered from `first` (a
+  /// subtree's lines, for network::subtree(first)). The precision witnesses are not carried
+  /// (the whole ledger was checked); first_undated() is the whole ledger's. O(lines given).
+  ledger select(std::span<const std::uint32_t> lines, member_index first) const;
   const std::vector<amount_t>& amounts() const noexcept { return amount_; }
   const std::vector<volume_t>& volumes() const noexcept { return volume_; }
 

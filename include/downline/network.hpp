@@ -89,6 +89,12 @@ class network {
   const std::vector<member_index>& parents() const noexcept { return parent_; }
   const std::vector<member_index>& subtree_ends() const noexcept { return end_; }
 
+  /// The members of m's subtree as a network of their own: m is member 0, the preorder is
+  /// kept (member i is m + i here), rows keep their relative order. Ids are not indexed
+  /// (find() finds none) and placement is left out: what a session's estimate for m runs
+  /// over. O(subtree × log subtree).
+  network subtree(member_index m) const;
+
   /// Calls f(child) for each sponsored member of m, in file order. O(children).
   template <class F>
   void for_each_child(member_index m, F&& f) const {
@@ -134,6 +140,9 @@ class network_builder {
   /// The `status` of the member added last: `active` (or empty), `hold` or `terminated`;
   /// anything else is a network_error naming the line and value.
   void set_status(std::string_view status);
+  /// A builder holding `net`'s rows (file order, their locations), to add more rows and build
+  /// the whole again: a session's new members. O(rows).
+  static network_builder extending(const network& net);
   /// Resolves sponsors, rejects cycles, numbers members in DFS preorder. O(rows).
   network build() &&;
 

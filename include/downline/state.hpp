@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,10 @@ class member_state {
     return c ? (*c)[m] : none;
   }
   bool empty() const noexcept { return columns_.empty(); }
+  /// The state of other members: member i of the result has the values of member from[i]
+  /// here, or every key's `none` when from[i] is `none` (a subtree's members; the network
+  /// built again with new members). Period and source are kept. O(keys × from.size()).
+  member_state select(std::span<const member_index> from) const;
 
  private:
   struct keyed_column {

@@ -37,7 +37,8 @@ void write_payouts(output_file& out, const result& r, const plan& rules) {
 void write_ranks(output_file& out, const result& r, const plan& rules) {
   out.buffer() += "member_id,rank,pv,gv,active,qualified_rank,title_rank,grace,override\n";
   const network& net = *r.net;
-  write_rows(out, net.size(), [&](std::string& b, std::size_t i) {
+  // A session's estimate for one member has no ranks: the header alone.
+  write_rows(out, r.q.pv.empty() ? 0 : net.size(), [&](std::string& b, std::size_t i) {
     const auto row = static_cast<std::uint32_t>(i);
     const member_index m = net.member_at_row(row);
     b += net.id_at_row(row);

@@ -27,6 +27,7 @@ class fast_start_bonus : public bonus {
  public:
   static std::shared_ptr<bonus> from_config(const config_node& node, const bonus_context& ctx);
   void evaluate(const period_input& in, bonus_result& out) const override;
+  bool pays_from_subtree() const noexcept override { return true; }
 
   std::int32_t days() const noexcept { return days_; }
 

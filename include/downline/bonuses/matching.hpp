@@ -36,6 +36,7 @@ class matching_bonus : public bonus {
  public:
   static std::shared_ptr<bonus> from_config(const config_node& node, const bonus_context& ctx);
   void evaluate(const period_input& in, bonus_result& out) const override;
+  bool pays_from_subtree() const noexcept override { return true; }
 
   /// Plan index of the matched bonus.
   std::size_t of() const noexcept { return of_; }

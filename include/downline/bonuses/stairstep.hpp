@@ -52,6 +52,7 @@ class stairstep_bonus : public bonus {
 
   static std::shared_ptr<bonus> from_config(const config_node& node, const bonus_context& ctx);
   void evaluate(const period_input& in, bonus_result& out) const override;
+  bool pays_from_subtree() const noexcept override { return true; }
   rank_index breakaway_rank() const noexcept override { return breakaway_rank_; }
 
   const std::vector<step>& steps() const noexcept { return steps_; }
