@@ -50,11 +50,16 @@ class cstring_table {
 };
 
 struct network_data {
-  explicit network_data(downline::network n)
-      : net(std::move(n)), saved(downline::network_layout::build(net, std::vector<downline::placement_options>{})) {}
+  explicit network_data(downline::network n) : network_data(std::make_shared<const network>(std::move(n))) {}
   explicit network_data(downline::loaded_network loaded)
-      : net(std::move(loaded.net)), saved(std::move(loaded.layout)) {}
-  downline::network net;
+      : network_data(std::make_shared<const network>(std::move(loaded.net)), std::move(loaded.layout)) {}
+  /// A network shared with its owner (a session's), with the layout it was saved with (if any).
+  explicit network_data(std::shared_ptr<const network> n, downline::network_layout layout = {})
+      : owner(std::move(n)), net(*owner), saved(std::move(layout)) {
+    if (!saved.belongs_to(net)) saved = downline::network_layout::build(net, std::vector<downline::placement_options>{});
+  }
+  std::shared_ptr<const network> owner;
+  const downline::network& net;
   downline::network_layout saved;  // the placement trees a compiled network was saved with
   cstring_table ids;  // by member index
   const char* id(member_index m) const {
@@ -63,14 +68,25 @@ struct network_data {
 };
 
 struct ledger_data {
-  ledger_data(downline::ledger l, std::shared_ptr<const network_data> n) : sales(std::move(l)), net(std::move(n)) {}
-  downline::ledger sales;
+  ledger_data(downline::ledger l, std::shared_ptr<const network_data> n)
+      : ledger_data(std::make_shared<const ledger>(std::move(l)), std::move(n)) {}
+  /// A ledger shared with its owner (a session's, which grows: a result names only its older lines).
+  ledger_data(std::shared_ptr<const ledger> l, std::shared_ptr<const network_data> n)
+      : owner(std::move(l)), sales(*owner), net(std::move(n)) {}
+  std::shared_ptr<const ledger> owner;
+  const downline::ledger& sales;
   std::shared_ptr<const network_data> net;  // the network its members belong to
   cstring_table order_ids;                  // by line
   const char* order_id(std::size_t line) const {
     return order_ids.at(line, sales.size(), [this](std::size_t k) { return sales.order_id(k); });
   }
 };
+
+/// Converts the sale columns of downline_ledger_from_arrays (and downline_session_add_sales)
+/// into `builder`, with the ledger builder's checks and messages ("sales row i").
+void add_sale_arrays(downline::ledger_builder& builder, const char* fn, size_t count, const char* const* member_ids,
+                     const int64_t* amounts, int money_decimals, const int64_t* volumes, int volume_decimals,
+                     const uint8_t* kinds, const char* const* dates, const char* const* order_ids);
 
 }  // namespace downline::capi
 
@@ -120,6 +136,7 @@ struct downline_result {
   std::shared_ptr<const downline::capi::ledger_data> sales;
   downline::result r;
   bool explained = false;
+  bool one_member = false;  // a session's estimate for one member: no ranks
   // First payout line of each member (by member index) and one past its last: built on first use.
   mutable std::once_flag ranges_once;
   mutable std::vector<std::uint32_t> first_payout, end_payout;

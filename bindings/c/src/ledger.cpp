@@ -30,6 +30,36 @@ std::int64_t rescale(std::int64_t value, int from, int to, const downline::ledge
 }
 }  // namespace
 
+namespace downline::capi {
+
+void add_sale_arrays(downline::ledger_builder& builder, const char* fn, size_t count, const char* const* member_ids,
+                     const int64_t* amounts, int money_decimals, const int64_t* volumes, int volume_decimals,
+                     const uint8_t* kinds, const char* const* dates, const char* const* order_ids) {
+  if (count > 0) {
+    require(member_ids, "member_ids", fn);
+    require(amounts, "amounts", fn);
+  }
+  if (money_decimals < 0 || money_decimals > downline::amount_decimals)
+    throw status_error(DOWNLINE_ERROR_USAGE,
+                       fmt::format("{}: money_decimals must be 0..6 '{}'", fn, money_decimals));
+  if (volumes && (volume_decimals < 0 || volume_decimals > downline::volume_decimals))
+    throw status_error(DOWNLINE_ERROR_USAGE,
+                       fmt::format("{}: volume_decimals must be 0..4 '{}'", fn, volume_decimals));
+  builder.reserve(count);
+  // The columns are converted here; the sale-line rules are the ledger builder's.
+  for (std::size_t i = 0; i < count; ++i) {
+    const amount_t amount = rescale(amounts[i], money_decimals, downline::amount_decimals, builder, i, "amount");
+    const volume_t volume =
+        volumes ? rescale(volumes[i], volume_decimals, downline::volume_decimals, builder, i, "volume")
+                : builder.volume_from_amount(i, amount, downline::format_fixed(amounts[i], money_decimals));
+    const downline::sale_kind kind = kinds ? builder.kind_coded(i, kinds[i]) : downline::sale_kind::retail;
+    builder.add_values(text_at(member_ids, i), amount, volume, kind, builder.date_from_text(i, text_at(dates, i)),
+                       text_at(order_ids, i), i);
+  }
+}
+
+}  // namespace downline::capi
+
 extern "C" {
 
 downline_status downline_ledger_from_csv(downline_ledger** out, const downline_network* network, const char* path) {
@@ -53,28 +83,9 @@ downline_status downline_ledger_from_arrays(downline_ledger** out, const downlin
   return guarded([&] {
     require(out, "out", fn);
     require(network, "network", fn);
-    if (count > 0) {
-      require(member_ids, "member_ids", fn);
-      require(amounts, "amounts", fn);
-    }
-    if (money_decimals < 0 || money_decimals > downline::amount_decimals)
-      throw status_error(DOWNLINE_ERROR_USAGE,
-                         fmt::format("{}: money_decimals must be 0..6 '{}'", fn, money_decimals));
-    if (volumes && (volume_decimals < 0 || volume_decimals > downline::volume_decimals))
-      throw status_error(DOWNLINE_ERROR_USAGE,
-                         fmt::format("{}: volume_decimals must be 0..4 '{}'", fn, volume_decimals));
     downline::ledger_builder builder(network->data->net, "sales", false);
-    builder.reserve(count);
-    // The columns are converted here; the sale-line rules are the ledger builder's.
-    for (std::size_t i = 0; i < count; ++i) {
-      const amount_t amount = rescale(amounts[i], money_decimals, downline::amount_decimals, builder, i, "amount");
-      const volume_t volume =
-          volumes ? rescale(volumes[i], volume_decimals, downline::volume_decimals, builder, i, "volume")
-                  : builder.volume_from_amount(i, amount, downline::format_fixed(amounts[i], money_decimals));
-      const downline::sale_kind kind = kinds ? builder.kind_coded(i, kinds[i]) : downline::sale_kind::retail;
-      builder.add_values(text_at(member_ids, i), amount, volume, kind, builder.date_from_text(i, text_at(dates, i)),
-                         text_at(order_ids, i), i);
-    }
+    add_sale_arrays(builder, fn, count, member_ids, amounts, money_decimals, volumes, volume_decimals, kinds, dates,
+                    order_ids);
     auto data = std::make_shared<ledger_data>(std::move(builder).build(), network->data);
     *out = new downline_ledger{std::move(data)};
   });

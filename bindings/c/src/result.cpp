@@ -124,7 +124,9 @@ downline_status downline_result_amount(int64_t* amount, const downline_result* r
   });
 }
 
-size_t downline_result_member_count(const downline_result* result) { return result ? result->net->net.size() : 0; }
+size_t downline_result_member_count(const downline_result* result) {
+  return result && !result->one_member ? result->net->net.size() : 0;
+}
 
 downline_status downline_result_rank(downline_rank_row* out, const downline_result* result, size_t row) {
   const char* const fn = __func__;
@@ -132,7 +134,7 @@ downline_status downline_result_rank(downline_rank_row* out, const downline_resu
     require(out, "out", fn);
     require(result, "result", fn);
     const downline::network& net = result->net->net;
-    check_index(row, net.size(), "member", fn);
+    check_index(row, downline_result_member_count(result), "member", fn);
     member_index m = net.member_at_row(static_cast<std::uint32_t>(row));
     const downline::qualification& q = result->r.q;
     const downline::rank_index rank = q.rank[m];
@@ -148,7 +150,7 @@ downline_status downline_result_history(downline_history_row* out, const downlin
     require(out, "out", fn);
     require(result, "result", fn);
     const downline::network& net = result->net->net;
-    check_index(row, net.size(), "member", fn);
+    check_index(row, downline_result_member_count(result), "member", fn);
     const member_index m = net.member_at_row(static_cast<std::uint32_t>(row));
     const downline::qualification& q = result->r.q;
     const downline::plan& rules = *result->rules;

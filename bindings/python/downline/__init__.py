@@ -54,6 +54,7 @@ __all__ = [
     "State",
     "Result",
     "run",
+    "Session",
     "compare",
     "Comparison",
     "Error",
@@ -687,6 +688,62 @@ def run(plan: Plan, network: Network, ledger: Ledger, period: Any = None,
                                  "adjustments"),
                      layout._core if layout is not None else None, _thread_count(threads))
     return Result(core)
+
+
+class Session:
+    """One period kept open: the plan, network, period and state are loaded once; sale lines and
+    new members are added as orders arrive; ``estimate()`` gives the payouts so far, exactly what
+    ``run`` gives over the same lines (docs/session.md).
+
+    Adding a line updates its member's sums in place: an estimate does not read or aggregate
+    the lines again. An estimate for one member computes over its sponsor subtree alone when
+    the plan allows it (unilevel, stairstep, matching and fast_start bonuses, no payout cap)."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, plan: Plan, network: Network, period: Any = None,
+                 state: Union[State, PathLike, pd.DataFrame, None] = None) -> None:
+        previous = _carry(state)
+        self._core = _core.Session(plan._core, network._core, _period_text(period),
+                                   previous._core if previous is not None else None)
+
+    def add_sales(self, member_ids: Column, amounts: Column, volumes: Column = None, kinds: Column = None,
+                  dates: Column = None, order_ids: Column = None, money_decimals: int = 2,
+                  volume_decimals: Optional[int] = None) -> None:
+        """Adds sale lines: the arguments of ``Ledger.from_arrays``, with the same checks and
+        messages (``sales row i``), and the run's (too many decimals for the plan, a line without
+        a date when there is a period). An add that fails adds nothing."""
+        if volume_decimals is None:
+            volume_decimals = min(money_decimals, _VOLUME_DECIMALS)
+        self._core.add_sales(member_ids, amounts, volumes, kinds, _dates_column(dates), order_ids, money_decimals,
+                             volume_decimals)
+
+    def add_members(self, ids: Column, sponsor_ids: Column, placement_ids: Column = None, positions: Column = None,
+                    joined: Column = None, status: Column = None) -> None:
+        """Adds members: the arguments of ``Network.from_arrays``; a sponsor is a member already
+        in the network or one of these. The network is built again (O(members)). An add that
+        fails adds nothing."""
+        self._core.add_members(ids, sponsor_ids, placement_ids, positions, _date_texts(joined), status)
+
+    def estimate(self, member_id: Optional[str] = None, explain: Optional[bool] = None) -> Result:
+        """The period's payouts so far: for everyone (a full ``Result``), or for one member (its
+        payouts, explanation lines and payables; ``ranks`` is empty and the summary is its own).
+        explain: keep explanation lines; by default yes for one member, no for everyone."""
+        if explain is None:
+            explain = member_id is not None
+        return Result(self._core.estimate(None if member_id is None else str(member_id), bool(explain)))
+
+    @property
+    def network(self) -> Network:
+        """The network with the members added so far."""
+        return Network(self._core.network())
+
+    def __len__(self) -> int:
+        """The sale lines added so far."""
+        return self._core.ledger_size()
+
+    def __repr__(self) -> str:
+        return f"<downline.Session {len(self)} lines>"
 
 
 from ._compare import Comparison, compare  # noqa: E402  (needs the classes above)

@@ -25,6 +25,7 @@
 #include "downline/io/writers.hpp"
 #include "downline/network_file.hpp"
 #include "downline/report.hpp"
+#include "downline/session.hpp"
 
 namespace downline::python {
 
@@ -168,6 +169,7 @@ struct py_result {
   std::shared_ptr<const ledger> sales;
   result r;
   bool explained = false;
+  bool one_member = false;  ///< a Session's estimate for one member: no ranks, no report
 
   py::list member_column(const std::vector<member_index>& members) const {
     py::list out(members.size());
@@ -182,6 +184,43 @@ struct py_result {
     return out;
   }
 };
+
+/// One row of Network.from_columns' columns (views valid during the call).
+struct member_fields {
+  std::size_t i, count;
+  std::string_view id, sponsor, placement, position, joined;
+  std::optional<std::string_view> status;
+};
+
+/// Checks the columns of Network.from_columns (lengths) and calls f(member_fields) per row.
+template <class F>
+void for_each_member_row(py::object ids, py::object sponsor_ids, py::object placement_ids, py::object positions,
+                         py::object joined, py::object statuses, F&& f) {
+  const text_column id(ids, "ids"), sponsor(sponsor_ids, "sponsor_ids");
+  std::optional<text_column> placement, position, join, status;
+  if (!placement_ids.is_none()) placement.emplace(placement_ids, "placement_ids");
+  if (!positions.is_none()) position.emplace(positions, "positions");
+  if (!joined.is_none()) join.emplace(joined, "joined");
+  if (!statuses.is_none()) status.emplace(statuses, "statuses");
+  const std::size_t n = id.size();
+  auto check = [n](const std::optional<text_column>& c, const char* name) {
+    if (c && c->size() != n) throw error(errc::usage, fmt::format("{} has {} rows, ids {}", name, c->size(), n));
+  };
+  if (sponsor.size() != n) throw error(errc::usage, fmt::format("sponsor_ids has {} rows, ids {}", sponsor.size(), n));
+  check(placement, "placement_ids");
+  check(position, "positions");
+  check(join, "joined");
+  check(status, "statuses");
+  std::string s1, s2, s3, s4, s5, s6;
+  for (std::size_t i = 0; i < n; ++i) {
+    member_fields row{i, n, id.at(i, s1), sponsor.at(i, s2)};
+    if (placement) row.placement = placement->at(i, s3);
+    if (position) row.position = position->at(i, s4);
+    if (join) row.joined = join->at(i, s5);
+    if (status) row.status = status->at(i, s6);
+    f(row);
+  }
+}
 
 run_options make_options(const std::optional<std::string>& period, bool explain, std::optional<long long> threads) {
   run_options options;
@@ -237,6 +276,58 @@ std::shared_ptr<py_result> run_period(const py_plan& p, const py_network& n, py_
   out->r = run(rules, net, *out->sales, options);
   return out;
 }
+
+/// downline.Session: a period kept open (session.hpp).
+struct py_session {
+  std::shared_ptr<const plan> rules;
+  std::unique_ptr<session> s;
+
+  py_session(const py_plan& p, const py_network& n, std::optional<std::string> period, const py_state* state)
+      : rules(p.rules) {
+    const run_options o = make_options(period, false, std::nullopt);
+    py::gil_scoped_release release;
+    member_state state_in;
+    if (state) state_in = resolve_state(*state, *rules, *n.net);
+    s = std::make_unique<session>(*rules, n.net, o.period, std::move(state_in));
+  }
+
+  void add_sales(py::object member_ids, py::object amounts, py::object volumes, py::object kinds, py::object dates,
+                 py::object order_ids, int money_decimals, int volume_decimals) {
+    ledger_builder lines =
+        ledger_from_columns(member_ids, amounts, volumes, kinds, dates, order_ids, money_decimals, volume_decimals);
+    py::gil_scoped_release release;
+    s->add_sales(std::move(lines));
+  }
+
+  void add_members(py::object ids, py::object sponsor_ids, py::object placement_ids, py::object positions,
+                   py::object joined, py::object statuses) {
+    std::vector<member_row> rows;
+    for_each_member_row(ids, sponsor_ids, placement_ids, positions, joined, statuses, [&](const member_fields& f) {
+      rows.push_back({std::string(f.id), std::string(f.sponsor), std::string(f.placement), std::string(f.position),
+                      std::string(f.joined), std::string(f.status.value_or(""))});
+    });
+    py::gil_scoped_release release;
+    s->add_members(rows);
+  }
+
+  std::shared_ptr<py_result> estimate(std::optional<std::string> member_id, bool explain) {
+    auto out = std::make_shared<py_result>();
+    out->rules = rules;
+    out->net = s->network_ptr();
+    out->sales = s->sales_ptr();
+    out->explained = explain;
+    out->one_member = member_id.has_value();
+    py::gil_scoped_release release;
+    if (!member_id) {
+      out->r = s->estimate(explain);
+      return out;
+    }
+    const member_index m = out->net->find(*member_id);
+    if (m == none) throw error(errc::usage, fmt::format("estimate: no member {} in the network", quote_value(*member_id)));
+    out->r = s->estimate(m, explain);
+    return out;
+  }
+};
 
 // downline.compare: `states` is empty or holds one state (or None) per plan.
 std::shared_ptr<py_comparison> compare_plans(const std::vector<std::shared_ptr<py_plan>>& plans, const py_network& n,
@@ -387,33 +478,13 @@ PYBIND11_MODULE(_core, m) {
           "from_columns",
           [](py::object ids, py::object sponsor_ids, py::object placement_ids, py::object positions,
              py::object joined, py::object statuses) {
-            const text_column id(ids, "ids"), sponsor(sponsor_ids, "sponsor_ids");
-            std::optional<text_column> placement, position, join, status;
-            if (!placement_ids.is_none()) placement.emplace(placement_ids, "placement_ids");
-            if (!positions.is_none()) position.emplace(positions, "positions");
-            if (!joined.is_none()) join.emplace(joined, "joined");
-            if (!statuses.is_none()) status.emplace(statuses, "statuses");
-            const std::size_t n = id.size();
-            auto check = [n](const std::optional<text_column>& c, const char* name) {
-              if (c && c->size() != n)
-                throw error(errc::usage, fmt::format("{} has {} rows, ids {}", name, c->size(), n));
-            };
-            if (sponsor.size() != n)
-              throw error(errc::usage, fmt::format("sponsor_ids has {} rows, ids {}", sponsor.size(), n));
-            check(placement, "placement_ids");
-            check(position, "positions");
-            check(join, "joined");
-            check(status, "statuses");
             network_builder builder("network", false);
-            builder.reserve(n);
-            builder.set_has_joined(join.has_value());
-            std::string s1, s2, s3, s4, s5, s6;
-            for (std::size_t i = 0; i < n; ++i) {
-              builder.add(id.at(i, s1), sponsor.at(i, s2), placement ? placement->at(i, s3) : std::string_view(),
-                          position ? position->at(i, s4) : std::string_view(),
-                          join ? join->at(i, s5) : std::string_view(), i);
-              if (status) builder.set_status(status->at(i, s6));
-            }
+            builder.set_has_joined(!joined.is_none());
+            for_each_member_row(ids, sponsor_ids, placement_ids, positions, joined, statuses, [&](const member_fields& f) {
+              if (f.i == 0) builder.reserve(f.count);
+              builder.add(f.id, f.sponsor, f.placement, f.position, f.joined, f.i);
+              if (f.status) builder.set_status(*f.status);
+            });
             py::gil_scoped_release release;
             auto net = std::make_shared<const network>(std::move(builder).build());
             return std::make_shared<py_network>(py_network{std::move(net)});
@@ -537,7 +608,7 @@ PYBIND11_MODULE(_core, m) {
            [](const py_result& r) {
              const network& net = *r.net;
              const qualification& q = r.r.q;
-             const std::uint32_t n = net.size();
+             const std::uint32_t n = r.one_member ? 0 : net.size();
              std::vector<member_index> members(n);
              std::vector<std::int64_t> pv(n), gv(n);
              std::vector<std::uint8_t> active(n);
@@ -654,11 +725,26 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "write_report",
           [](const py_result& r, const std::string& path) {
+            if (r.one_member)
+              throw error(errc::usage, fmt::format("a report needs an estimate for everyone, not one member {}", quote_value(path)));
             write_file(path, [&](output_file& f) {
               f.buffer() += report_html(comparison{r.net.get(), {outcome_of(r.r, *r.rules)}});
             });
           },
           py::arg("path"));
+
+  py::class_<py_session, std::shared_ptr<py_session>>(m, "Session")
+      .def(py::init<const py_plan&, const py_network&, std::optional<std::string>, const py_state*>(), py::arg("plan"),
+           py::arg("network"), py::arg("period") = py::none(), py::arg("state") = nullptr)
+      .def("add_sales", &py_session::add_sales, py::arg("member_ids"), py::arg("amounts"), py::arg("volumes"),
+           py::arg("kinds"), py::arg("dates"), py::arg("order_ids"), py::arg("money_decimals"),
+           py::arg("volume_decimals"))
+      .def("add_members", &py_session::add_members, py::arg("ids"), py::arg("sponsor_ids"),
+           py::arg("placement_ids") = py::none(), py::arg("positions") = py::none(), py::arg("joined") = py::none(),
+           py::arg("statuses") = py::none())
+      .def("estimate", &py_session::estimate, py::arg("member_id") = py::none(), py::arg("explain") = false)
+      .def("network", [](const py_session& s) { return std::make_shared<py_network>(py_network{s.s->network_ptr()}); })
+      .def("ledger_size", [](const py_session& s) { return s.s->sales().size(); });
 
   m.def("run", &run_period, py::arg("plan"), py::arg("network"), py::arg("ledger"), py::arg("period") = py::none(),
         py::arg("state") = nullptr, py::arg("explain") = false, py::arg("overrides") = nullptr,

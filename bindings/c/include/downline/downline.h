@@ -373,6 +373,61 @@ DOWNLINE_C_API downline_status downline_run(downline_result** out, const downlin
                                             const downline_network* network, const downline_ledger* ledger,
                                             const downline_run_options* options);
 
+/* ---- session: a period kept open ------------------------------------------------------------ */
+
+/**
+ * A period kept open (docs/session.md): the plan, network, period and state are loaded once;
+ * sale lines and members are added as orders arrive; downline_session_estimate gives the payouts
+ * so far, exactly what downline_run gives over the same lines. Adding a line updates its
+ * member's sums in place: an estimate neither reads nor aggregates the lines again.
+ * Not thread-safe: one caller at a time.
+ *
+ *     downline_session* s = NULL;
+ *     downline_session_create(&s, plan, net, "2026-03", NULL);
+ *     downline_session_add_sales(s, 1, ids, amounts, 2, NULL, 0, NULL, dates, NULL);
+ *     downline_session_estimate(&mine, s, "A17", 1);
+ */
+typedef struct downline_session downline_session;
+
+/** Opens a session. `period` as in downline_run_options (NULL: every line counts); `state_in`
+ * the previous period's state or NULL (one from this period or a later one is an error). The
+ * plan and network are shared, not copied. */
+DOWNLINE_C_API downline_status downline_session_create(downline_session** out, const downline_plan* plan,
+                                                       const downline_network* network, const char* period,
+                                                       const downline_state* state_in);
+
+/** Adds sale lines: the columns of downline_ledger_from_arrays, with its checks and messages
+ * ("sales row i"), and those of a run (too many decimals for the plan, an undated line with a
+ * period, a member's sums overflowing). An add that fails adds nothing. O(lines added). */
+DOWNLINE_C_API downline_status downline_session_add_sales(downline_session* session, size_t count,
+                                                          const char* const* member_ids, const int64_t* amounts,
+                                                          int money_decimals, const int64_t* volumes,
+                                                          int volume_decimals, const uint8_t* kinds,
+                                                          const char* const* dates, const char* const* order_ids);
+
+/** Adds members: the columns of downline_network_from_arrays_with_status (`statuses` may be
+ * NULL); a sponsor is a member already in the network or one of these. The network is built
+ * again: O(members). Errors name "network row i" of these columns; an add that fails adds
+ * nothing. */
+DOWNLINE_C_API downline_status downline_session_add_members(downline_session* session, size_t count,
+                                                            const char* const* ids, const char* const* sponsor_ids,
+                                                            const char* const* placement_ids,
+                                                            const char* const* positions, const char* const* joined,
+                                                            const char* const* statuses);
+
+/** The payouts so far. `member_id` NULL: everyone (a full result, as downline_run's). Else that
+ * member's payout lines, explanation lines (when `explain`) and payables row; its result has no
+ * rank rows (downline_result_member_count is 0). DOWNLINE_ERROR_NOT_FOUND for an unknown id. */
+DOWNLINE_C_API downline_status downline_session_estimate(downline_result** out, downline_session* session,
+                                                         const char* member_id, int explain);
+
+/** Sale lines added so far (those outside the period too); members in the network now. */
+DOWNLINE_C_API size_t downline_session_line_count(const downline_session* session);
+DOWNLINE_C_API size_t downline_session_member_count(const downline_session* session);
+
+/** Frees the session and sets *session to NULL; results made from it stay valid. NULL is a no-op. */
+DOWNLINE_C_API void downline_session_destroy(downline_session** session);
+
 /* ---- result --------------------------------------------------------------------------------- */
 
 /** One payout line: a non-zero (member, bonus) amount after the cap, in minor units. */
