@@ -40,6 +40,7 @@ result start_result(const plan& rules, const network& net, const run_options& op
   s.payout_cap = rules.payout_cap;
   return out;
 }
+
 void compute_from_sums(const plan& rules, const ledger& sales, const line_set& lines, period_sums sums,
                        const member_state& previous, const run_options& options, result& out,
                        std::optional<detail::background<network_layout>>* laying_out) {
