@@ -50,35 +50,6 @@ void parse_rows(csv_reader& csv, const sales_columns& c, ledger_builder& builder
                      csv.field(c.date), csv.field(c.order), csv.line());
 }
 
-/// Where to split [begin, size) for two parsers: just after the first newline at or past
-/// the middle, with the number of newlines before it; nullopt when no split is safe (a quote
-/// before it, or no newline).
-struct split_point {
-  std::uint64_t offset;
-  std::size_t newlines;
-};
-std::optional<split_point> find_split(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t size) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f || std::fseek(f.get(), static_cast<long>(begin), SEEK_SET) != 0) return std::nullopt;
-  const std::uint64_t middle = begin + (size - begin) / 2;
-  std::vector<char> block(1 << 22);
-  std::uint64_t position = begin;
-  std::size_t newlines = 0;
-  for (;;) {
-    std::size_t n = std::fread(block.data(), 1, block.size(), f.get());
-    if (n == 0) return std::nullopt;
-    const char* data = block.data();
-    if (std::memchr(data, '"', n)) return std::nullopt;
-    std::size_t from = position >= middle ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(middle - position, n));
-    newlines += static_cast<std::size_t>(std::count(data, data + from, '\n'));
-    if (from < n) {
-      const std::size_t at = static_cast<std::size_t>(std::find(data + from, data + n, '\n') - data);
-      if (at < n) return split_point{position + at + 1, newlines + 1};
-      newlines += static_cast<std::size_t>(std::count(data + from, data + n, '\n'));
-    }
-    position += n;
-  }
-}
 }  // namespace
 
 ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std::uint64_t split_above,
@@ -90,8 +61,8 @@ ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std:
   std::error_code ec;
   const std::uint64_t bytes = std::filesystem::file_size(path, ec);
   if (!ec) builder.reserve(static_cast<std::size_t>(bytes / 16));
-  std::optional<split_point> split;
-  if (!ec && bytes > split_above) split = find_split(path, csv.offset(), bytes);
+  std::optional<csv_split> split;
+  if (!ec && bytes > split_above) split = find_csv_split(path, csv.offset(), bytes);
   if (!split) {
     parse_rows(csv, columns, builder);
     return builder;

@@ -76,8 +76,31 @@ int csv_reader::require_column(std::string_view name) const {
   return c;
 }
 
-void csv_reader::fail(std::string_view what, std::string_view value) const {
-  throw input_error(fmt::format("{}:{}: {} {}", source_, line_, what, quote_value(value)));
+void csv_reader::fail(std::size_t line, std::string_view what, std::string_view value) const {
+  throw input_error(fmt::format("{}:{}: {} {}", source_, line, what, quote_value(value)));
+}
+
+std::optional<csv_split> find_csv_split(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t size) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f || std::fseek(f.get(), static_cast<long>(begin), SEEK_SET) != 0) return std::nullopt;
+  const std::uint64_t middle = begin + (size - begin) / 2;
+  std::vector<char> block(1 << 22);
+  std::uint64_t position = begin;
+  std::size_t newlines = 0;
+  for (;;) {
+    std::size_t n = std::fread(block.data(), 1, block.size(), f.get());
+    if (n == 0) return std::nullopt;
+    const char* data = block.data();
+    if (std::memchr(data, '"', n)) return std::nullopt;
+    std::size_t from = position >= middle ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(middle - position, n));
+    newlines += static_cast<std::size_t>(std::count(data, data + from, '\n'));
+    if (from < n) {
+      const std::size_t at = static_cast<std::size_t>(std::find(data + from, data + n, '\n') - data);
+      if (at < n) return csv_split{position + at + 1, newlines + 1};
+      newlines += static_cast<std::size_t>(std::count(data + from, data + n, '\n'));
+    }
+    position += n;
+  }
 }
 
 bool csv_reader::fill() {

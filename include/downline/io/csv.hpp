@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,7 +70,9 @@ class csv_reader {
   void limit(std::uint64_t end);
 
   /// Throws input_error "<file>:<line>: <what> '<value>'" for the current row.
-  [[noreturn]] void fail(std::string_view what, std::string_view value) const;
+  [[noreturn]] void fail(std::string_view what, std::string_view value) const { fail(line_, what, value); }
+  /// The same for a row read earlier, on line `line`.
+  [[noreturn]] void fail(std::size_t line, std::string_view what, std::string_view value) const;
 
  private:
   bool read_row();
@@ -91,6 +94,17 @@ class csv_reader {
   std::vector<std::string_view> fields_;
   std::string scratch_;  // unescaped quoted fields
 };
+
+/// Where a file's rows may be split in two for two parsers (the second a csv_reader over
+/// [offset, size) numbering lines from the first's next_line() + newlines).
+struct csv_split {
+  std::uint64_t offset;  ///< just after the first newline at or past the middle
+  std::size_t newlines;  ///< newlines from `begin` up to offset
+};
+/// Where to split rows [begin, size) of `path` (begin: a reader's offset() after the header);
+/// nullopt when no split is safe (a quote before it: a quoted field may hold a newline) or
+/// there is no newline past the middle.
+std::optional<csv_split> find_csv_split(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t size);
 
 /// Quotes a CSV field when it needs it (comma, quote, CR or LF), for writers.
 void append_csv_field(std::string& out, std::string_view field);
