@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -15,6 +16,15 @@
 
 DOWNLINE_BEGIN_NAMESPACE
 namespace detail {
+
+/// Advises huge pages for the whole 2 MiB pages within [p, p + bytes), memory not yet touched
+/// (a large std::vector just reserved): its first touch then maps 2 MiB pages.
+inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
+  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) & ~(huge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(huge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
 
 /// A fixed-size array of trivially copyable T, zero-filled (or filled with a value),
 /// 2 MiB-aligned and advised for huge pages when large.
