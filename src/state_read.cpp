@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Reading states (SPEC §7.2): rows resolved in batches into dense columns, large files in two
-// parts on two threads.
+// parts side by side.
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "downline/decimal.hpp"
-#include "downline/detail/two_halves.hpp"
+#include "downline/detail/parallel.hpp"
 #include "downline/error.hpp"
 #include "downline/io/csv.hpp"
 #include "downline/network.hpp"
@@ -294,7 +294,7 @@ member_state read_in_order(const std::filesystem::path& path, const plan& rules,
   return into.finish();
 }
 
-/// Files above this many bytes are read in two parts on two threads.
+/// Files above this many bytes are read in two parts side by side.
 constexpr std::uintmax_t split_above = 1 << 20;
 
 /**
@@ -310,14 +310,14 @@ std::optional<member_state> read_in_two_parts(csv_reader& first, const std::file
   state_columns into(rules, net);
   state_rows parts[2] = {state_rows(into), state_rows(into)};
   bool failed[2] = {false, false};
-  // two_halves at its threshold always runs both halves; each half is one part of the file.
-  detail::two_halves(detail::two_halves_threshold, [&](int half, std::size_t, std::size_t) {
+  auto read_part = [&](int part, csv_reader& csv) {
     try {
-      failed[half] = read_rows(half == 0 ? first : second, fields, parts[half]).has_value();
+      failed[part] = read_rows(csv, fields, parts[part]).has_value();
     } catch (...) {
-      failed[half] = true;
+      failed[part] = true;
     }
-  });
+  };
+  detail::side_by_side([&] { read_part(0, first); }, [&] { read_part(1, second); });
   if (failed[0] || failed[1] || parts[0].overlaps(parts[1])) return std::nullopt;
   return into.finish();
 }
