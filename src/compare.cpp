@@ -3,16 +3,20 @@
 
 #include <algorithm>
 #include <exception>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "downline/decimal.hpp"
 #include "downline/detail/parallel.hpp"
+#include "downline/detail/shared_work.hpp"
 #include "downline/detail/write_rows.hpp"
 #include "downline/error.hpp"
 #include "downline/io/csv.hpp"
+#include "downline/ranks.hpp"
 #include "downline/summary_json.hpp"
+#include "stages/stages.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 
@@ -25,6 +29,112 @@ void check_names_differ(const std::vector<const plan*>& plans) {
         throw plan_error(fmt::format("plans {} and {} have the same name; compared plans need distinct names {}", i + 1,
                                      j + 1, quote_value(plans[j]->name)));
 }
+/// A value computed once for several plans, or the error computing it threw (rethrown for
+/// each plan that needs it, as its own run would).
+template <class T>
+struct computed {
+  std::optional<T> value;
+  std::exception_ptr error;
+
+  template <class F>
+  static computed of(F&& f) {
+    computed c;
+    try {
+      c.value.emplace(f());
+    } catch (...) {
+      c.error = std::current_exception();
+    }
+    return c;
+  }
+  const T& get() const {
+    if (error) std::rethrow_exception(error);
+    return *value;
+  }
+};
+
+/**
+ * The stages the compared plans share, each computed once: the period's lines and sums for
+ * each distinct period; the qualification for each group of plans over one period that
+ * qualify alike (same rules, same state and overrides objects), with a shared_work for their
+ * bonuses. run(i) is then plan i's run, exactly as engine::run would give it; every plan's
+ * options name its layout.
+ */
+class shared_stages {
+ public:
+  shared_stages(const std::vector<const plan*>& plans, const network& net, const ledger& sales,
+                const std::vector<run_options>& options)
+      : plans_(plans), net_(net), sales_(sales), options_(options), basis_of_(plans.size()), group_of_(plans.size()) {
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      basis_of_[i] = find_basis(i);
+      group_of_[i] = find_group(i);
+    }
+  }
+
+  result run(std::size_t i) const {
+    const plan& rules = *plans_[i];
+    const run_options& options = options_[i];
+    stages::check_precision(rules, sales_);  // the plan's own checks first, as its run makes them
+    const member_state& previous = stages::previous_state(options);
+    options.layout->check(net_, rules);
+    const stages::period_basis& basis = bases_[basis_of_[i]].get();
+    group& g = *groups_[group_of_[i]];
+    result out = stages::start_result(rules, net_, options, basis.lines);
+    out.totals.kind_amount = basis.sold.kind_amount;
+    out.totals.total_amount = basis.sold.total_amount;
+    out.q = g.q.get();
+    // A plan alone in its group shares nothing: its bonuses work as in a run of their own.
+    stages::compute_from_qualification(rules, *options.layout, sales_, basis.lines, basis.sums.amount, previous,
+                                       options, g.plans > 1 ? &g.work : nullptr, out);
+    return out;
+  }
+
+ private:
+  struct group {
+    std::size_t first_plan, plans = 1;
+    computed<qualification> q;
+    detail::shared_work work;
+  };
+
+  static bool same_days(const std::optional<commission_period>& a, const std::optional<commission_period>& b) {
+    if (!a || !b) return !a && !b;
+    return a->first() == b->first() && a->end() == b->end();
+  }
+
+  std::size_t find_basis(std::size_t i) {
+    for (std::size_t j = 0; j < i; ++j)
+      if (same_days(options_[j].period, options_[i].period)) return basis_of_[j];
+    bases_.push_back(computed<stages::period_basis>::of(
+        [&] { return stages::open_period(sales_, net_, options_[i].period); }));
+    return bases_.size() - 1;
+  }
+
+  std::size_t find_group(std::size_t i) {
+    const run_options& o = options_[i];
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      const std::size_t j = groups_[g]->first_plan;
+      if (basis_of_[j] == basis_of_[i] && qualify_alike(*plans_[j], *plans_[i]) && options_[j].state_in == o.state_in &&
+          options_[j].overrides_in == o.overrides_in) {
+        ++groups_[g]->plans;
+        return g;
+      }
+    }
+    auto& g = *groups_.emplace_back(std::make_unique<group>());
+    g.first_plan = i;
+    g.q = computed<qualification>::of([&] {
+      const stages::period_basis& basis = bases_[basis_of_[i]].get();
+      return stages::qualify_members(*plans_[i], net_, basis.sums.pv, stages::previous_state(o), o);
+    });
+    return groups_.size() - 1;
+  }
+
+  const std::vector<const plan*>& plans_;
+  const network& net_;
+  const ledger& sales_;
+  const std::vector<run_options>& options_;
+  std::vector<computed<stages::period_basis>> bases_;
+  std::vector<std::unique_ptr<group>> groups_;
+  std::vector<std::size_t> basis_of_, group_of_;  // per plan: its basis and group
+};
 }  // namespace
 
 plan_outcome outcome_of(const result& r, const plan& rules) {
@@ -59,6 +169,7 @@ comparison compare_on_threads(const std::vector<const plan*>& plans, const netwo
       if (!o.layout) o.layout = &*shared;
   }
   for (run_options& o : per_plan) o.threads = 0;  // the comparison's threads, not an arena per plan
+  const shared_stages common(plans, net, sales, per_plan);
   // Two plans at a time on large networks (each run is parallel inside; a second one fills
   // its serial stretches), not more: each holds its per-member tables. Errors are rethrown
   // in plan order.
@@ -66,7 +177,7 @@ comparison compare_on_threads(const std::vector<const plan*>& plans, const netwo
   std::vector<std::exception_ptr> errors(plans.size());
   auto evaluate = [&](std::size_t i) {
     try {
-      outcomes[i] = outcome_of(run(*plans[i], net, sales, per_plan[i]), *plans[i]);
+      outcomes[i] = outcome_of(common.run(i), *plans[i]);
     } catch (...) {
       errors[i] = std::current_exception();
     }

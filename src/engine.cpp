@@ -41,24 +41,37 @@ result start_result(const plan& rules, const network& net, const run_options& op
   return out;
 }
 
+qualification qualify_members(const plan& rules, const network& net, std::vector<volume_t> pv,
+                              const member_state& previous, const run_options& options) {
+  static const overrides no_overrides;
+  qualification q = qualify(rules, net, std::move(pv), previous);
+  apply_overrides(options.overrides_in ? *options.overrides_in : no_overrides, q);
+  return q;
+}
+
 void compute_from_sums(const plan& rules, const ledger& sales, const line_set& lines, period_sums sums,
                        const member_state& previous, const run_options& options, result& out,
                        std::optional<detail::background<network_layout>>* laying_out) {
-  static const overrides no_overrides;
-  static const adjustments no_adjustments;
   const network& net = *out.net;
-  out.q = qualify(rules, net, std::move(sums.pv), previous);
-  apply_overrides(options.overrides_in ? *options.overrides_in : no_overrides, out.q);
-  record_history(rules, out.q, previous, out.next_state);
-  for (std::uint8_t a : out.q.active) out.totals.active_members += a;
-
+  out.q = qualify_members(rules, net, std::move(sums.pv), previous, options);
   std::optional<network_layout> built;
   if (!options.layout)
     built = laying_out && *laying_out ? (*laying_out)->get() : network_layout::build(net, rules);
-  const network_layout& layout = options.layout ? *options.layout : *built;
+  compute_from_qualification(rules, options.layout ? *options.layout : *built, sales, lines, sums.amount, previous,
+                             options, nullptr, out);
+}
+
+void compute_from_qualification(const plan& rules, const network_layout& layout, const ledger& sales,
+                                const line_set& lines, const std::vector<amount_t>& member_amounts,
+                                const member_state& previous, const run_options& options, detail::shared_work* shared,
+                                result& out) {
+  static const adjustments no_adjustments;
+  const network& net = *out.net;
+  record_history(rules, out.q, previous, out.next_state);
+  for (std::uint8_t a : out.q.active) out.totals.active_members += a;
+
   std::vector<bonus_result> results =
-      evaluate_bonuses(rules, layout, sales, lines, sums.amount, previous, options.explain, out);
-  std::vector<amount_t>().swap(sums.amount);
+      evaluate_bonuses(rules, layout, sales, lines, member_amounts, previous, options.explain, shared, out);
   paid_amounts paid(out.rounded);
   apply_cap(rules, paid, out.totals);
   bonus_result adjusted = apply_adjustments(rules, options.adjustments_in ? *options.adjustments_in : no_adjustments,

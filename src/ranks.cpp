@@ -100,6 +100,11 @@ qualification qualify(const plan& rules, const network& net, std::vector<volume_
   return q;
 }
 
+bool qualify_alike(const plan& a, const plan& b) noexcept {
+  return a.active_pv == b.active_pv && a.active_periods == b.active_periods && a.grace_periods == b.grace_periods &&
+         a.ranks == b.ranks && a.breakaway_rank == b.breakaway_rank;
+}
+
 void record_history(const plan& rules, qualification& q, const member_state& previous, member_state& next) {
   const auto n = static_cast<std::uint32_t>(q.pv.size());
   // last_active follows PV alone (not the look-back, not overrides), and is kept only while

@@ -23,6 +23,9 @@
 DOWNLINE_BEGIN_NAMESPACE
 
 class plan;
+namespace detail {
+class shared_work;
+}
 
 /// A paid rank index into plan::ranks, or `no_rank` below the first rank.
 using rank_index = std::int16_t;
@@ -111,6 +114,10 @@ struct period_input {
   /// The placement trees of the bonuses that declare a placement_need (set by the engine,
   /// which checked that it holds them): `layout->tree(options)`.
   const network_layout* layout = nullptr;
+
+  /// Work this plan's bonuses may share with other plans' (compare: plans with the same
+  /// period and qualification), or null. Internal to the built-in bonuses.
+  detail::shared_work* shared = nullptr;
 
   /// Σ base of member m's own lines in the period, in millionths (the engine checked that
   /// it fits).

@@ -23,6 +23,7 @@ inline constexpr std::string_view adjustment_payout_name = "adjustment";
 struct leg_requirement {
   std::uint32_t count = 0;
   rank_index rank = no_rank;
+  bool operator==(const leg_requirement&) const = default;
 };
 
 /// One rank, lowest first in plan::ranks; every present requirement must hold.
@@ -32,6 +33,7 @@ struct rank_definition {
   std::optional<rate_t> max_leg_share;
   std::vector<leg_requirement> legs;
   bool active = true;
+  bool operator==(const rank_definition&) const = default;
 };
 
 /**

@@ -22,6 +22,10 @@ DOWNLINE_BEGIN_NAMESPACE
 qualification qualify(const plan& rules, const network& net, std::vector<volume_t> pv,
                       const member_state& previous = member_state());
 
+/// True when `qualify` gives plans a and b the same qualification from the same PV and
+/// state: the same activity rules, ranks and breakaway rank (names included).
+bool qualify_alike(const plan& a, const plan& b) noexcept;
+
 /**
  * The member history the next period needs (SPEC §7.2, §7.3), after overrides: the title
  * rank (the higher of the previous title and the paid-as rank, also set in q), and the keys

@@ -135,5 +135,11 @@ period_sums aggregate(const ledger& sales, const line_set& lines, const network&
   return out;
 }
 
+period_basis open_period(const ledger& sales, const network& net, const std::optional<commission_period>& period) {
+  period_basis basis{lines_in_period(sales, period), {}, {}};
+  basis.sums = aggregate(sales, basis.lines, net, basis.sold);
+  return basis;
+}
+
 }  // namespace stages
 DOWNLINE_END_NAMESPACE

@@ -9,7 +9,7 @@ namespace stages {
 
 std::vector<bonus_result> evaluate_bonuses(const plan& rules, const network_layout& layout, const ledger& sales, const line_set& lines,
                                            const std::vector<amount_t>& member_amounts, const member_state& previous,
-                                           bool explain, result& out) {
+                                           bool explain, detail::shared_work* shared, result& out) {
   const network& net = *out.net;
   const std::uint32_t n = net.size();
   std::vector<bonus_result> results(rules.bonuses.size());
@@ -18,6 +18,7 @@ std::vector<bonus_result> evaluate_bonuses(const plan& rules, const network_layo
     period_input in{rules, net, sales, lines, out.q, explain, results, previous, out.next_state};
     in.member_amounts = member_amounts.data();
     in.layout = &layout;
+    in.shared = shared;
     bonus_result& r = results[b];
     bonus.evaluate(in, r);
     out.totals.breakage += r.breakage;  // pools report what they could not distribute

@@ -61,6 +61,23 @@ void compute_from_sums(const plan& rules, const ledger& sales, const line_set& l
                        const member_state& previous, const run_options& options, result& out,
                        std::optional<detail::background<network_layout>>* laying_out = nullptr);
 
+/// Ranks and activity (with history, SPEC §7.3) and the back office's overrides (§7.4): what
+/// the bonuses read. `pv` is each member's PV in the period.
+qualification qualify_members(const plan& rules, const network& net, std::vector<volume_t> pv,
+                              const member_state& previous, const run_options& options);
+
+/**
+ * compute_from_sums after the qualification (out.q, qualify_members' result for this plan's
+ * rules, state and overrides), over `layout`: history, bonuses, cap, … Compare calls it for
+ * each plan over a period and a qualification computed once for several plans. Bonuses may
+ * share work through `shared` with the other plans of the same period and qualification
+ * (null: nothing is shared).
+ */
+void compute_from_qualification(const plan& rules, const network_layout& layout, const ledger& sales,
+                                const line_set& lines, const std::vector<amount_t>& member_amounts,
+                                const member_state& previous, const run_options& options, detail::shared_work* shared,
+                                result& out);
+
 /// A member's |PV| above this does not fit a volume base (volume × 100, in millionths).
 inline constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
 
@@ -82,13 +99,24 @@ line_set lines_in_period(const ledger& sales, const std::optional<commission_per
 /// PV and amount per member over the period's lines; Σ amount per kind and in total into `s`.
 period_sums aggregate(const ledger& sales, const line_set& lines, const network& net, summary& s);
 
+/// What every plan over the same network, ledger and period starts from: the period's lines,
+/// their per-member sums, and Σ amount per kind and in total (`sold`; its other fields unset).
+struct period_basis {
+  line_set lines;
+  period_sums sums;
+  summary sold;
+};
+
+/// The period's lines and their sums (compare computes them once for all its plans).
+period_basis open_period(const ledger& sales, const network& net, const std::optional<commission_period>& period);
+
 /// Each bonus in plan order over the period, each (member, bonus) rounded once into
 /// out.rounded; stateful bonuses write their keys into out.next_state. `layout` holds the
-/// placement trees the plan needs (checked).
+/// placement trees the plan needs (checked). `shared`: see compute_from_qualification.
 std::vector<bonus_result> evaluate_bonuses(const plan& rules, const network_layout& layout, const ledger& sales,
                                            const line_set& lines,
                                            const std::vector<amount_t>& member_amounts, const member_state& previous,
-                                           bool explain, result& out);
+                                           bool explain, detail::shared_work* shared, result& out);
 
 /// The payout cap (SPEC §5.8): positive amounts scaled by cap/sum, rounded toward zero; the
 /// cap's figures go to `s`.

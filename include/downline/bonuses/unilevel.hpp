@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "downline/bonus.hpp"
+#include "downline/detail/level_bases.hpp"
 #include "downline/detail/levels.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -21,6 +22,9 @@ class unilevel_bonus : public bonus {
   bool pays_from_subtree() const noexcept override { return true; }
 
  private:
+  /// All that its pay depends on besides the rates (compare shares the level bases by it).
+  detail::level_structure structure(const network& net) const;
+
   bool on_volume_ = false;
   detail::level_rules rules_;
 };

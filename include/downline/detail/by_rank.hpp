@@ -74,6 +74,8 @@ class by_rank {
   /// (rank, value) pairs, lowest rank first.
   const std::vector<std::pair<rank_index, T>>& entries() const noexcept { return entries_; }
 
+  bool operator==(const by_rank&) const = default;
+
  private:
   std::vector<std::pair<rank_index, T>> entries_;
   std::vector<std::int32_t> entry_;
