@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # `downline compare` of 8 variants of the U8 plan against one `downline run` of U8, on the
-# same files, whole process; prints wall seconds and peak RSS of each ("downline" is the run,
-# "other" the compare), repeated.
-# usage: bench/compare_u8.sh DIR [REPEATS]
+# same files, whole process, alternating (run, compare) each round; prints every run, the
+# medians of wall and CPU (user + sys) seconds and their ratios (compare / run).
+# usage: bench/compare_u8.sh DIR [ROUNDS]
 #   DIR holds network.csv, sales.csv and u8.json (SPEC formats); the variants are written
 #   to DIR/variants/ (U8 with its level rates scaled by 0.6 … 1.3, each with its own name).
+#   bench/compare_u8_check.sh DIR then checks compare.csv against separate runs.
 set -euo pipefail
 dir=$1
-repeats=${2:-3}
+rounds=${2:-5}
 cli=${DOWNLINE_CLI:-$(dirname "$0")/../build/release/downline}
 mkdir -p "$dir/variants"
 python3 - "$dir" <<'PY'
@@ -24,6 +25,30 @@ for i, factor in enumerate(["0.6", "0.7", "0.8", "0.9", "1.0", "1.1", "1.2", "1.
 PY
 plans=()
 for i in 0 1 2 3 4 5 6 7; do plans+=(--plan "$dir/variants/u8_$i.json"); done
-# One `downline run` of U8, then compare, measured alike.
-exec "$(dirname "$0")/u8_whole_cli.sh" "$dir" "$repeats" -- \
-  "$cli" compare "${plans[@]}" --network "$dir/network.csv" --sales "$dir/sales.csv" --out "$dir/compare.csv" --quiet
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+timed() {  # timed NAME COMMAND …: one run, its figures appended to the log
+  local name=$1
+  shift
+  /usr/bin/time -f "$name %e %U %S %M" -o "$log" -a "$@" >/dev/null
+  tail -n 1 "$log" | awk '{printf "%-8s wall %6.2f s  cpu %6.2f s  rss %5.0f MB\n", $1, $2, $3 + $4, $5 / 1024}'
+}
+uptime
+for round in $(seq "$rounds"); do
+  timed run "$cli" run --plan "$dir/u8.json" --network "$dir/network.csv" --sales "$dir/sales.csv" \
+    --out "$dir/payouts_downline.csv" --quiet
+  timed compare "$cli" compare "${plans[@]}" --network "$dir/network.csv" --sales "$dir/sales.csv" \
+    --out "$dir/compare.csv" --quiet
+done
+uptime
+awk '{ wall[$1] = wall[$1] " " $2; cpu[$1] = cpu[$1] " " ($3 + $4) }
+  function median(list,   v, n, i, j, t) {
+    n = split(list, v, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  }
+  END {
+    for (k in wall) { mw[k] = median(wall[k]); mc[k] = median(cpu[k]) }
+    for (k in wall) printf "median %-8s wall %6.2f s  cpu %6.2f s\n", k, mw[k], mc[k]
+    printf "compare / run: wall %.2fx  cpu %.2fx (goal: wall at most 2x)\n", mw["compare"] / mw["run"], mc["compare"] / mc["run"]
+  }' "$log"

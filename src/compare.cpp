@@ -29,6 +29,26 @@ void check_names_differ(const std::vector<const plan*>& plans) {
         throw plan_error(fmt::format("plans {} and {} have the same name; compared plans need distinct names {}", i + 1,
                                      j + 1, quote_value(plans[j]->name)));
 }
+
+/// The outcome of a run, given each member's total payout in network-file row order.
+plan_outcome outcome_with(const result& r, const plan& rules, std::vector<minor_t> member_totals) {
+  plan_outcome o;
+  o.totals = r.totals;
+  const network& net = *r.net;
+  o.member_totals = std::move(member_totals);
+  o.paid_rank.resize(net.size());
+  for (std::uint32_t row = 0; row < net.size(); ++row) o.paid_rank[row] = r.q.rank[net.member_at_row(row)];
+  for (const rank_definition& rank : rules.ranks) o.rank_names.push_back(rank.name);
+  if (!r.lines.empty()) {
+    o.level_totals.resize(r.bonus_names.size());
+    for (const explanation& e : r.lines) {
+      auto& levels = o.level_totals[e.bonus];
+      if (levels.size() <= e.level) levels.resize(e.level + 1, 0);
+      levels[e.level] += e.amount;
+    }
+  }
+  return o;
+}
 /// A value computed once for several plans, or the error computing it threw (rethrown for
 /// each plan that needs it, as its own run would).
 template <class T>
@@ -56,7 +76,7 @@ struct computed {
  * The stages the compared plans share, each computed once: the period's lines and sums for
  * each distinct period; the qualification for each group of plans over one period that
  * qualify alike (same rules, same state and overrides objects), with a shared_work for their
- * bonuses. run(i) is then plan i's run, exactly as engine::run would give it; every plan's
+ * bonuses. run(i) is then plan i's outcome, exactly as engine::run would give it; every plan's
  * options name its layout.
  */
 class shared_stages {
@@ -70,7 +90,7 @@ class shared_stages {
     }
   }
 
-  result run(std::size_t i) const {
+  plan_outcome run(std::size_t i) const {
     const plan& rules = *plans_[i];
     const run_options& options = options_[i];
     stages::check_precision(rules, sales_);  // the plan's own checks first, as its run makes them
@@ -82,10 +102,14 @@ class shared_stages {
     out.totals.kind_amount = basis.sold.kind_amount;
     out.totals.total_amount = basis.sold.total_amount;
     out.q = g.q.get();
+    std::vector<minor_t> earned;  // per member: no payout lines or payables rows are made
     // A plan alone in its group shares nothing: its bonuses work as in a run of their own.
+    const stages::in_comparison compared{g.plans > 1 ? &g.work : nullptr, &earned};
     stages::compute_from_qualification(rules, *options.layout, sales_, basis.lines, basis.sums.amount, previous,
-                                       options, g.plans > 1 ? &g.work : nullptr, out);
-    return out;
+                                       options, &compared, out);
+    std::vector<minor_t> by_row(net_.size());
+    for (std::uint32_t row = 0; row < net_.size(); ++row) by_row[row] = earned[net_.member_at_row(row)];
+    return outcome_with(out, rules, std::move(by_row));
   }
 
  private:
@@ -138,23 +162,9 @@ class shared_stages {
 }  // namespace
 
 plan_outcome outcome_of(const result& r, const plan& rules) {
-  plan_outcome o;
-  o.totals = r.totals;
-  const network& net = *r.net;
-  o.member_totals.assign(net.size(), 0);
-  for (const payout_line& p : r.payouts) o.member_totals[p.row] += p.amount;  // the engine checked the sums fit
-  o.paid_rank.resize(net.size());
-  for (std::uint32_t row = 0; row < net.size(); ++row) o.paid_rank[row] = r.q.rank[net.member_at_row(row)];
-  for (const rank_definition& rank : rules.ranks) o.rank_names.push_back(rank.name);
-  if (!r.lines.empty()) {
-    o.level_totals.resize(r.bonus_names.size());
-    for (const explanation& e : r.lines) {
-      auto& levels = o.level_totals[e.bonus];
-      if (levels.size() <= e.level) levels.resize(e.level + 1, 0);
-      levels[e.level] += e.amount;
-    }
-  }
-  return o;
+  std::vector<minor_t> totals(r.net->size(), 0);
+  for (const payout_line& p : r.payouts) totals[p.row] += p.amount;  // the engine checked the sums fit
+  return outcome_with(r, rules, std::move(totals));
 }
 
 namespace {
@@ -177,7 +187,7 @@ comparison compare_on_threads(const std::vector<const plan*>& plans, const netwo
   std::vector<std::exception_ptr> errors(plans.size());
   auto evaluate = [&](std::size_t i) {
     try {
-      outcomes[i] = outcome_of(common.run(i), *plans[i]);
+      outcomes[i] = common.run(i);
     } catch (...) {
       errors[i] = std::current_exception();
     }

@@ -63,30 +63,36 @@ void compute_from_sums(const plan& rules, const ledger& sales, const line_set& l
 
 void compute_from_qualification(const plan& rules, const network_layout& layout, const ledger& sales,
                                 const line_set& lines, const std::vector<amount_t>& member_amounts,
-                                const member_state& previous, const run_options& options, detail::shared_work* shared,
-                                result& out) {
+                                const member_state& previous, const run_options& options,
+                                const in_comparison* compared, result& out) {
   static const adjustments no_adjustments;
   const network& net = *out.net;
   record_history(rules, out.q, previous, out.next_state);
   for (std::uint8_t a : out.q.active) out.totals.active_members += a;
 
   std::vector<bonus_result> results =
-      evaluate_bonuses(rules, layout, sales, lines, member_amounts, previous, options.explain, shared, out);
+      evaluate_bonuses(rules, layout, sales, lines, member_amounts, previous, options.explain,
+                       compared ? compared->shared : nullptr, out);
   paid_amounts paid(out.rounded);
   apply_cap(rules, paid, out.totals);
   bonus_result adjusted = apply_adjustments(rules, options.adjustments_in ? *options.adjustments_in : no_adjustments,
                                             paid, options.explain, out);
   std::vector<minor_t> earned = total_payouts(rules, paid, results, out);
-  settle_members(rules, net, earned, previous, out);
-
-  // The distribution beside gathering the payout lines (large networks).
-  auto describe = [&] { describe_payouts(std::move(earned), out.totals); };
-  auto gather = [&] { out.payouts = gather_payout_lines(net, paid, out.totals); };
-  if (detail::worth_splitting(net.size())) {
-    detail::side_by_side(describe, gather);
+  const bool rows = !compared || !compared->member_totals;
+  settle_members(rules, net, earned, previous, rows, out);
+  if (!rows) {
+    *compared->member_totals = earned;
+    describe_payouts(std::move(earned), out.totals);
   } else {
-    describe();
-    gather();
+    // The distribution beside gathering the payout lines (large networks).
+    auto describe = [&] { describe_payouts(std::move(earned), out.totals); };
+    auto gather = [&] { out.payouts = gather_payout_lines(net, paid, out.totals); };
+    if (detail::worth_splitting(net.size())) {
+      detail::side_by_side(describe, gather);
+    } else {
+      describe();
+      gather();
+    }
   }
   if (options.explain) gather_explanations(results, adjusted, out);
 }

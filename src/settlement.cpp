@@ -84,7 +84,7 @@ payable settle_member(const payout_rules& rules, member_status status, minor_t e
 }
 
 settlement settle(const payout_rules& rules, std::span<const member_status> status, std::span<const minor_t> earned,
-                  std::span<const minor_t> balance_in, std::span<const member_index> order) {
+                  std::span<const minor_t> balance_in, std::span<const member_index> order, bool keep_payables) {
   const std::size_t n = earned.size();
   settlement out;
   out.balance_out.assign(n, 0);
@@ -92,7 +92,7 @@ settlement settle(const payout_rules& rules, std::span<const member_status> stat
   for (const deduction_rule& d : rules.deductions) t.deduction_names.push_back(d.name);
   t.deductions.assign(rules.deductions.size(), 0);
   std::vector<minor_t> taken(rules.deductions.size());
-  out.payables.reserve(members_with_money(earned, balance_in));
+  if (keep_payables) out.payables.reserve(members_with_money(earned, balance_in));
   constexpr std::size_t ahead = 16;  // rows are in random member order: fetch earned[] early
   for (std::size_t i = 0; i < n; ++i) {
     const member_index m = order.empty() ? static_cast<member_index>(i) : order[i];
@@ -112,14 +112,14 @@ settlement settle(const payout_rules& rules, std::span<const member_status> stat
     if (p.balance_out < 0) t.carried_negative = add_checked(t.carried_negative, p.balance_out, "balance carried forward");
     t.forfeited = add_checked(t.forfeited, p.forfeited, "total forfeited");
     t.paid_members += p.status == payable_status::paid;
-    if (!p.is_zero()) out.payables.push_back(p);
+    if (keep_payables && !p.is_zero()) out.payables.push_back(p);
   }
   return out;
 }
 
 settlement settle_period(const payout_rules& rules, const network& net, std::span<const minor_t> earned,
-                         std::span<const minor_t> balance_in) {
-  return settle(rules, net.statuses(), earned, balance_in, net.members_by_row());
+                         std::span<const minor_t> balance_in, bool keep_payables) {
+  return settle(rules, net.statuses(), earned, balance_in, net.members_by_row(), keep_payables);
 }
 
 DOWNLINE_END_NAMESPACE

@@ -66,17 +66,26 @@ void compute_from_sums(const plan& rules, const ledger& sales, const line_set& l
 qualification qualify_members(const plan& rules, const network& net, std::vector<volume_t> pv,
                               const member_state& previous, const run_options& options);
 
+/// How compare evaluates one of its plans (compute_from_qualification).
+struct in_comparison {
+  /// Work the plan's bonuses share with the other plans of the same period and
+  /// qualification, or null (nothing shared).
+  detail::shared_work* shared = nullptr;
+  /// Receives each member's total payout (member order); then neither payout lines nor
+  /// payables rows are kept, only totals (compare reads nothing else).
+  std::vector<minor_t>* member_totals = nullptr;
+};
+
 /**
  * compute_from_sums after the qualification (out.q, qualify_members' result for this plan's
  * rules, state and overrides), over `layout`: history, bonuses, cap, … Compare calls it for
- * each plan over a period and a qualification computed once for several plans. Bonuses may
- * share work through `shared` with the other plans of the same period and qualification
- * (null: nothing is shared).
+ * each plan, with `compared`, over a period and a qualification computed once for several
+ * plans; a run with null.
  */
 void compute_from_qualification(const plan& rules, const network_layout& layout, const ledger& sales,
                                 const line_set& lines, const std::vector<amount_t>& member_amounts,
-                                const member_state& previous, const run_options& options, detail::shared_work* shared,
-                                result& out);
+                                const member_state& previous, const run_options& options,
+                                const in_comparison* compared, result& out);
 
 /// A member's |PV| above this does not fit a volume base (volume × 100, in millionths).
 inline constexpr volume_t volume_base_limit = std::numeric_limits<base_t>::max() / (amount_scale / volume_scale);
@@ -112,7 +121,7 @@ period_basis open_period(const ledger& sales, const network& net, const std::opt
 
 /// Each bonus in plan order over the period, each (member, bonus) rounded once into
 /// out.rounded; stateful bonuses write their keys into out.next_state. `layout` holds the
-/// placement trees the plan needs (checked). `shared`: see compute_from_qualification.
+/// placement trees the plan needs (checked). `shared`: see in_comparison.
 std::vector<bonus_result> evaluate_bonuses(const plan& rules, const network_layout& layout, const ledger& sales,
                                            const line_set& lines,
                                            const std::vector<amount_t>& member_amounts, const member_state& previous,
@@ -131,11 +140,11 @@ bonus_result apply_adjustments(const plan& rules, const adjustments& given, paid
 std::vector<minor_t> total_payouts(const plan& rules, const paid_amounts& paid, std::vector<bonus_result>& results,
                                    result& out);
 
-/// Settlement (SPEC §11): payables from each member's earned total and its `balance` in the
-/// previous state into out.settled and out.totals; the balances out become out.next_state's
-/// `balance`.
+/// Settlement (SPEC §11): payables (when kept) from each member's earned total and its
+/// `balance` in the previous state into out.settled and out.totals; the balances out become
+/// out.next_state's `balance`.
 void settle_members(const plan& rules, const network& net, const std::vector<minor_t>& earned,
-                    const member_state& previous, result& out);
+                    const member_state& previous, bool keep_payables, result& out);
 
 /// The earnings distribution of `s` (earners, median, p90, p99, max) from members' totals.
 void describe_payouts(std::vector<minor_t> totals, summary& s);

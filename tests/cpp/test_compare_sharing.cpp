@@ -60,6 +60,9 @@ std::vector<plan_parts> plan_family() {
   variant("more levels", [](plan_parts& p) { p.rates = R"("10%", "5%", "4%", "3%", "2%", "1%")"; });
   variant("rounding", [](plan_parts& p) { p.plan_options = R"("rounding": "up")"; });
   variant("cap", [](plan_parts& p) { p.plan_options = R"("payout_cap": "4%")"; });
+  variant("settlement", [](plan_parts& p) {
+    p.plan_options = R"("payout": {"minimum": "20.00", "fee": "1.50", "deductions": [{"name": "tax", "rate": "10%"}]})";
+  });
   variant("volume", [](plan_parts& p) { p.level_options = R"("compression": "dynamic", "base": "volume")"; });
   variant("paid on active", [](plan_parts& p) { p.level_options = R"("compression": "dynamic", "paid_on": "active")"; });
   variant("min rank", [](plan_parts& p) { p.level_options = R"("compression": "dynamic", "min_rank": "Manager")"; });
@@ -79,7 +82,7 @@ std::vector<minor_t> totals_by_row(const result& r) {
 }
 
 /// compare of `plans` with `options` equals a separate run of each, member by member, with
-/// the same summary; returns how many members' totals differ from the first plan's.
+/// the same summary (settlement totals included) and paid-as ranks.
 void check_each_equals_its_run(const std::vector<plan>& rules, const network& net, const ledger& sales,
                                const std::vector<run_options>& options) {
   std::vector<const plan*> plans;
@@ -91,6 +94,8 @@ void check_each_equals_its_run(const std::vector<plan>& rules, const network& ne
     const result r = run(rules[i], net, sales, options.empty() ? run_options{} : options[i]);
     CHECK(c.plans[i].member_totals == totals_by_row(r));
     CHECK(summary_json(c.plans[i].totals) == summary_json(r.totals));
+    for (std::uint32_t row = 0; row < net.size(); ++row)
+      if (c.plans[i].paid_rank[row] != r.q.rank[net.member_at_row(row)]) FAIL("paid-as rank of row " << row);
     if (i > 0) CHECK(c.plans[i].member_totals != c.plans[0].member_totals);  // the variants do differ
   }
 }

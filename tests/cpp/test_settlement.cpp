@@ -226,6 +226,15 @@ TEST_CASE("settle: rows in the given order, zero members left out, totals", "[se
   CHECK(t.forfeited == -700);
   CHECK(t.paid_members == 1);
 
+  // Without the rows (compare): the same totals and balances, no payables.
+  settlement totals_only = settle(r, status, earned, balance_in, order, false);
+  CHECK(totals_only.payables.empty());
+  CHECK(totals_only.balance_out == s.balance_out);
+  CHECK(totals_only.totals.paid == 8900);
+  CHECK(totals_only.totals.carried_positive == 2000);
+  CHECK(totals_only.totals.forfeited == -700);
+  CHECK(totals_only.totals.paid_members == 1);
+
   settlement defaults = settle(payout_rules{}, {}, earned, {});
   CHECK(defaults.payables.size() == 3);
   CHECK(defaults.payables[0].member == 0);
