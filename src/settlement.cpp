@@ -93,10 +93,14 @@ settlement settle(const payout_rules& rules, std::span<const member_status> stat
   t.deductions.assign(rules.deductions.size(), 0);
   std::vector<minor_t> taken(rules.deductions.size());
   if (keep_payables) out.payables.reserve(members_with_money(earned, balance_in));
-  constexpr std::size_t ahead = 16;  // rows are in random member order: fetch earned[] early
+  constexpr std::size_t ahead = 16;  // rows are in random member order: fetch earned[] and balance_out[] early
   for (std::size_t i = 0; i < n; ++i) {
     const member_index m = order.empty() ? static_cast<member_index>(i) : order[i];
-    if (!order.empty() && i + ahead < n) __builtin_prefetch(&earned[order[i + ahead]]);
+    if (!order.empty() && i + ahead < n) {
+      const member_index later = order[i + ahead];
+      __builtin_prefetch(&earned[later]);
+      __builtin_prefetch(&out.balance_out[later], 1);
+    }
     const minor_t in = balance_in.empty() ? 0 : balance_in[m];
     if (earned[m] == 0 && in == 0) continue;  // nothing to settle, whatever the status: no row, no totals
     const member_status s = status.empty() ? member_status::active : status[m];
