@@ -91,15 +91,7 @@ void side_by_side(F&&... f) {
   run_side_by_side(tasks, sizeof...(F));
 }
 
-/**
- * f() started beside the caller, as std::async did: on a free thread of the arena, or (one
- * thread) when get() is called. get() waits and returns its value or rethrows its exception;
- * the destructor waits too. Not copied or moved: the task refers to it.
- *
- *     background<network> loading([&] { return network::load(path); });
- *     ledger_builder parsed = ledger_builder::parse_csv(sales_path);
- *     const network net = loading.get();
- */
+/// The task group a background task runs in (TBB kept out of this header).
 class background_group {
  public:
   background_group();
@@ -113,6 +105,15 @@ class background_group {
   struct group;
   std::unique_ptr<group> group_;
 };
+/**
+ * f() started beside the caller, as std::async did: on a free thread of the arena, or (one
+ * thread) when get() is called. get() waits and returns its value or rethrows its exception;
+ * the destructor waits too. Not copied or moved: the task refers to it.
+ *
+ *     background<network> loading([&] { return network::load(path); });
+ *     ledger_builder parsed = ledger_builder::parse_csv(sales_path);
+ *     const network net = loading.get();
+ */
 template <class T>
 class background {
  public:
