@@ -71,10 +71,10 @@ class member_state {
   const std::vector<std::int64_t>* find(std::string_view key) const noexcept;
   /// The key's column, created holding key.none for `members` members when absent.
   std::vector<std::int64_t>& column(const state_key& key, std::uint32_t members);
-  /// A value of the key for member m, or `none` without a column.
-  std::int64_t value(std::string_view key, member_index m, std::int64_t none) const noexcept {
+  /// A value of the key for member m, or `otherwise` without a column.
+  std::int64_t value(std::string_view key, member_index m, std::int64_t otherwise) const noexcept {
     const auto* c = find(key);
-    return c ? (*c)[m] : none;
+    return c ? (*c)[m] : otherwise;
   }
   bool empty() const noexcept { return columns_.empty(); }
   /// The state of other members: member i of the result has the values of member from[i]

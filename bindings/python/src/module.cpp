@@ -57,7 +57,7 @@ struct py_plan {
 
 struct py_network {
   std::shared_ptr<const network> net;
-  std::shared_ptr<const network_layout> saved;  // the trees a compiled network was saved with, or null
+  std::shared_ptr<const network_layout> saved = nullptr;  // the trees a compiled network was saved with, or null
 };
 
 /// A network's placement trees (network_layout), built once for many runs.
@@ -213,7 +213,7 @@ void for_each_member_row(py::object ids, py::object sponsor_ids, py::object plac
   check(status, "statuses");
   std::string s1, s2, s3, s4, s5, s6;
   for (std::size_t i = 0; i < n; ++i) {
-    member_fields row{i, n, id.at(i, s1), sponsor.at(i, s2)};
+    member_fields row{i, n, id.at(i, s1), sponsor.at(i, s2), {}, {}, {}, std::nullopt};
     if (placement) row.placement = placement->at(i, s3);
     if (position) row.position = position->at(i, s4);
     if (join) row.joined = join->at(i, s5);
