@@ -3,6 +3,8 @@
 
 #include <Eigen/Core>
 
+#include "downline/detail/parallel.hpp"
+
 // Eigen over exact integers: 128-bit products of 64-bit bases and rates, never floating point.
 namespace Eigen {
 template <>
@@ -36,8 +38,12 @@ void level_bases::pay(const std::vector<rate_t>& rates, std::vector<exact_t>& ex
   for (std::uint32_t k = 0; k < levels_; ++k) r[k] = rates[k];
   exact.resize(static_cast<std::size_t>(members));
   Eigen::Map<Eigen::Matrix<exact_t, Eigen::Dynamic, 1>> out(exact.data(), members);
-  // Row by row (lazyProduct): each member's levels are one cache line, its sum one write.
-  out.noalias() = v.lazyProduct(r);
+  // Row by row (lazyProduct): each member's levels are one cache line, its sum one write;
+  // parts of the members side by side.
+  parallel_for(static_cast<std::size_t>(members), [&](std::size_t, std::size_t begin, std::size_t end) {
+    const auto first = static_cast<Eigen::Index>(begin), count = static_cast<Eigen::Index>(end - begin);
+    out.segment(first, count).noalias() = v.middleRows(first, count).lazyProduct(r);
+  });
 }
 
 }  // namespace detail

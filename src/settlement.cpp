@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "downline/detail/parallel.hpp"
 #include "downline/error.hpp"
 #include "downline/network.hpp"
 
@@ -83,20 +84,52 @@ payable settle_member(const payout_rules& rules, member_status status, minor_t e
   return p;
 }
 
-settlement settle(const payout_rules& rules, std::span<const member_status> status, std::span<const minor_t> earned,
-                  std::span<const minor_t> balance_in, std::span<const member_index> order, bool keep_payables) {
-  const std::size_t n = earned.size();
-  settlement out;
-  out.balance_out.assign(n, 0);
-  settlement_totals& t = out.totals;
+namespace {
+/// Adds one member's settlement to the totals (`taken`: its deductions, one per rule).
+void add_to_totals(settlement_totals& t, const payable& p, std::span<const minor_t> taken) {
+  t.earned = add_checked(t.earned, p.earned, "total earned");
+  t.balance_in = add_checked(t.balance_in, p.balance_in, "total balance in");
+  t.paid = add_checked(t.paid, p.paid, "total paid");
+  t.fees = add_checked(t.fees, p.fee, "total of fees");
+  for (std::size_t d = 0; d < taken.size(); ++d) t.deductions[d] = add_checked(t.deductions[d], taken[d], "total of a deduction");
+  if (p.balance_out > 0) t.carried_positive = add_checked(t.carried_positive, p.balance_out, "balance carried forward");
+  if (p.balance_out < 0) t.carried_negative = add_checked(t.carried_negative, p.balance_out, "balance carried forward");
+  t.forfeited = add_checked(t.forfeited, p.forfeited, "total forfeited");
+  t.paid_members += p.status == payable_status::paid;
+}
+
+/// Adds the totals of a later part of the members to `t`.
+void add_to_totals(settlement_totals& t, const settlement_totals& part) {
+  t.earned = add_checked(t.earned, part.earned, "total earned");
+  t.balance_in = add_checked(t.balance_in, part.balance_in, "total balance in");
+  t.paid = add_checked(t.paid, part.paid, "total paid");
+  t.fees = add_checked(t.fees, part.fees, "total of fees");
+  for (std::size_t d = 0; d < t.deductions.size(); ++d)
+    t.deductions[d] = add_checked(t.deductions[d], part.deductions[d], "total of a deduction");
+  t.carried_positive = add_checked(t.carried_positive, part.carried_positive, "balance carried forward");
+  t.carried_negative = add_checked(t.carried_negative, part.carried_negative, "balance carried forward");
+  t.forfeited = add_checked(t.forfeited, part.forfeited, "total forfeited");
+  t.paid_members += part.paid_members;
+}
+
+settlement_totals empty_totals(const payout_rules& rules) {
+  settlement_totals t;
   for (const deduction_rule& d : rules.deductions) t.deduction_names.push_back(d.name);
   t.deductions.assign(rules.deductions.size(), 0);
+  return t;
+}
+
+/// Settles the members order[begin, end) (index order when `order` is empty) into `out`'s
+/// balances, `totals` and, when `keep_payables`, its rows.
+void settle_members_of(const payout_rules& rules, std::span<const member_status> status,
+                       std::span<const minor_t> earned, std::span<const minor_t> balance_in,
+                       std::span<const member_index> order, std::size_t begin, std::size_t end, bool keep_payables,
+                       settlement_totals& totals, settlement& out) {
   std::vector<minor_t> taken(rules.deductions.size());
-  if (keep_payables) out.payables.reserve(members_with_money(earned, balance_in));
   constexpr std::size_t ahead = 16;  // rows are in random member order: fetch earned[] and balance_out[] early
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = begin; i < end; ++i) {
     const member_index m = order.empty() ? static_cast<member_index>(i) : order[i];
-    if (!order.empty() && i + ahead < n) {
+    if (!order.empty() && i + ahead < end) {
       const member_index later = order[i + ahead];
       __builtin_prefetch(&earned[later]);
       __builtin_prefetch(&out.balance_out[later], 1);
@@ -107,23 +140,40 @@ settlement settle(const payout_rules& rules, std::span<const member_status> stat
     payable p = settle_member(rules, s, earned[m], in, taken);
     p.member = m;
     out.balance_out[m] = p.balance_out;
-    t.earned = add_checked(t.earned, p.earned, "total earned");
-    t.balance_in = add_checked(t.balance_in, p.balance_in, "total balance in");
-    t.paid = add_checked(t.paid, p.paid, "total paid");
-    t.fees = add_checked(t.fees, p.fee, "total of fees");
-    for (std::size_t d = 0; d < taken.size(); ++d) t.deductions[d] = add_checked(t.deductions[d], taken[d], "total of a deduction");
-    if (p.balance_out > 0) t.carried_positive = add_checked(t.carried_positive, p.balance_out, "balance carried forward");
-    if (p.balance_out < 0) t.carried_negative = add_checked(t.carried_negative, p.balance_out, "balance carried forward");
-    t.forfeited = add_checked(t.forfeited, p.forfeited, "total forfeited");
-    t.paid_members += p.status == payable_status::paid;
+    add_to_totals(totals, p, taken);
     if (keep_payables && !p.is_zero()) out.payables.push_back(p);
   }
+}
+}  // namespace
+
+settlement settle(const payout_rules& rules, std::span<const member_status> status, std::span<const minor_t> earned,
+                  std::span<const minor_t> balance_in, std::span<const member_index> order, bool keep_payables) {
+  const std::size_t n = earned.size();
+  settlement out;
+  out.balance_out.assign(n, 0);
+  out.totals = empty_totals(rules);
+  if (keep_payables) {  // the rows in `order`: one pass
+    out.payables.reserve(members_with_money(earned, balance_in));
+    settle_members_of(rules, status, earned, balance_in, order, 0, n, true, out.totals, out);
+    return out;
+  }
+  // Totals and balances only: parts side by side, their totals added in part order (sums
+  // of integers: the same in any order they do not overflow in).
+  const detail::chunking parts = detail::chunks_of(n);
+  std::vector<settlement_totals> part_totals(parts.count, out.totals);
+  detail::parallel_for(parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
+    settle_members_of(rules, status, earned, balance_in, order, begin, end, false, part_totals[part], out);
+  });
+  for (const settlement_totals& part : part_totals) add_to_totals(out.totals, part);
   return out;
 }
 
 settlement settle_period(const payout_rules& rules, const network& net, std::span<const minor_t> earned,
                          std::span<const minor_t> balance_in, bool keep_payables) {
-  return settle(rules, net.statuses(), earned, balance_in, net.members_by_row(), keep_payables);
+  // Without rows the order does not matter: members in index order read memory in order.
+  const std::span<const member_index> order =
+      keep_payables ? std::span<const member_index>(net.members_by_row()) : std::span<const member_index>();
+  return settle(rules, net.statuses(), earned, balance_in, order, keep_payables);
 }
 
 DOWNLINE_END_NAMESPACE

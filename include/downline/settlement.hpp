@@ -63,14 +63,16 @@ payable settle_member(const payout_rules& rules, member_status status, minor_t e
  * Settles every member. Per member index: `status` (empty: all active), `earned`, and
  * `balance_in` (empty: all 0). Members are visited in `order` (e.g. network-file order;
  * empty: index order), which is the order of the payables rows. Without `keep_payables`
- * only the totals and balances are kept (compare reads no rows). O(members × deductions).
+ * only the totals and balances are kept (compare reads no rows), from parts of the members
+ * settled side by side on large inputs. O(members × deductions).
  */
 settlement settle(const payout_rules& rules, std::span<const member_status> status, std::span<const minor_t> earned,
                   std::span<const minor_t> balance_in, std::span<const member_index> order = {},
                   bool keep_payables = true);
 
 /// The engine's settlement stage: every member of `net` in network-file order (the payables
-/// rows' order), its status from the network. `balance_in` may be empty (no state).
+/// rows' order; index order without rows), its status from the network. `balance_in` may be
+/// empty (no state).
 settlement settle_period(const payout_rules& rules, const network& net, std::span<const minor_t> earned,
                          std::span<const minor_t> balance_in, bool keep_payables = true);
 

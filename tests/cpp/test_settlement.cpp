@@ -305,6 +305,41 @@ TEST_CASE("settlement balances exactly for random members and plans", "[settleme
   }
 }
 
+TEST_CASE("settle without rows: the same totals and balances, from parts settled side by side", "[settlement]") {
+  // Above the parallel threshold (2^18 members) the members are settled in parts whose
+  // totals are added in part order; with rows they are one pass. Both must agree exactly.
+  std::mt19937_64 rng(20261207);
+  auto pick = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng); };
+  payout_rules r = rules(2500, 150);
+  r.deductions.push_back({"tax", rate_one / 20});
+  const std::size_t n = 300'000;
+  std::vector<member_status> status(n);
+  std::vector<minor_t> earned(n), balance_in(n);
+  for (std::size_t m = 0; m < n; ++m) {
+    status[m] = static_cast<member_status>(pick(0, 9) < 8 ? 0 : pick(1, 2));
+    earned[m] = pick(0, 2) == 0 ? 0 : pick(-5000, 90'000);
+    balance_in[m] = pick(0, 3) == 0 ? pick(-10'000, 10'000) : 0;
+  }
+  const settlement with_rows = settle(r, status, earned, balance_in);
+  const settlement without = settle(r, status, earned, balance_in, {}, false);
+  CHECK(without.payables.empty());
+  CHECK(!with_rows.payables.empty());
+  CHECK(without.balance_out == with_rows.balance_out);
+  const settlement_totals &a = without.totals, &b = with_rows.totals;
+  CHECK(a.earned == b.earned);
+  CHECK(a.balance_in == b.balance_in);
+  CHECK(a.paid == b.paid);
+  CHECK(a.fees == b.fees);
+  CHECK(a.deductions == b.deductions);
+  CHECK(a.deduction_names == b.deduction_names);
+  CHECK(a.carried_positive == b.carried_positive);
+  CHECK(a.carried_negative == b.carried_negative);
+  CHECK(a.forfeited == b.forfeited);
+  CHECK(a.paid_members == b.paid_members);
+  CHECK(b.paid_members > 0);
+  CHECK(b.carried_negative < 0);
+}
+
 namespace {
 
 std::string file_text(const std::filesystem::path& p) {
