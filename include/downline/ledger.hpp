@@ -97,7 +97,7 @@ class ledger {
  * while the network is still loading. Every check names the line: "file:line" or
  * "source row i".
  *
- *     auto parsing = std::async([] { return ledger_builder::parse_csv("sales.csv"); });
+ *     detail::background<ledger_builder> parsing([] { return ledger_builder::parse_csv("sales.csv"); });
  *     network net = network::from_csv("network.csv");
  *     ledger sales = parsing.get().build(net);
  */
@@ -112,8 +112,10 @@ class ledger_builder {
   /// threads (not when the first half holds a quote: a quoted newline could straddle the
   /// split); errors are reported in file order either way. Without `order_ids` the order_id
   /// column is not kept (only explanations show it; at 30M lines it takes 0.5 GB).
-  static ledger_builder parse_csv(const std::filesystem::path& path, std::uint64_t split_above = 64 << 20,
+  static ledger_builder parse_csv(const std::filesystem::path& path, std::uint64_t split_above = split_size,
                                   bool order_ids = true);
+  /// Files above this size are worth two parsers (64 MiB).
+  static constexpr std::uint64_t split_size = 64 << 20;
 
   void reserve(std::size_t lines);
   /// Adds a line from text; empty `volume` means "equal to amount", empty `kind` is retail.

@@ -45,8 +45,9 @@ int compare_command(int argc, char** argv) {
     plans.push_back(&rules[i]);
   }
   show.stage("reading the network and the sales");
+  // As in run: the sales beside the network, a large file in two halves.
   detail::background<ledger_builder> parsing(
-      [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, false); });
+      [&] { return ledger_builder::parse_csv(sales_path, ledger_builder::split_size, false); });
   const loaded_network loaded = load_network(network_path);  // network.csv or a compiled .dlnet
   const network& net = loaded.net;
   // One layout for every plan (the union of their placement trees), beside resolving the sales.

@@ -43,13 +43,14 @@ int run_command(int argc, char** argv) {
 
   show.stage("reading the plan");
   const plan rules = plan::from_file(plan_path);
-  // The sales are parsed on a second thread while the network loads (so not split again:
-  // a third parser only oversubscribes the cores); their member ids are resolved once the
-  // network exists. Order ids are kept only for the explanation.
+  // The sales are parsed beside loading the network, a large file in two halves: the thread
+  // that loaded the network takes the second half when it is done (a compiled network loads
+  // well before the sales are parsed). Their member ids are resolved once the network
+  // exists. Order ids are kept only for the explanation.
   show.stage("reading the network and the sales");
   const bool explain = a.get("lines").has_value();
   detail::background<ledger_builder> parsing(
-      [&] { return ledger_builder::parse_csv(sales_path, ~std::uint64_t{0}, explain); });
+      [&] { return ledger_builder::parse_csv(sales_path, ledger_builder::split_size, explain); });
   const loaded_network loaded = load_network(network_path);  // network.csv or a compiled .dlnet
   const network& net = loaded.net;
   // The placement trees the plan needs (those a .dlnet was saved with are reused) are built

@@ -153,7 +153,7 @@ struct reader {
         }
       }
     });
-    return std::move(out);
+    return out;
   }
 
   // decimal128(p, s): the unscaled integers (each must fit 64 bits) and the scale.
