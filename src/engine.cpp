@@ -79,7 +79,7 @@ void compute_from_qualification(const plan& rules, const network_layout& layout,
                                             paid, options.explain, out);
   std::vector<minor_t> earned = total_payouts(rules, paid, results, out);
   const bool rows = !compared || !compared->member_totals;
-  settle_members(rules, net, earned, previous, rows, out);
+  settle_members(rules, net, earned, previous, rows && options.payables, out);
   if (!rows) {
     *compared->member_totals = earned;
     describe_payouts(std::move(earned), out.totals);

@@ -36,7 +36,7 @@ int run_command(int argc, char** argv) {
   const std::string plan_path = a.require("plan"), network_path = a.require("network"), sales_path = a.require("sales");
   const auto period = read_period(a);
   const std::string out_path = a.get("out").value_or("payouts.csv");
-  auto outputs_named = a.given({"ranks", "lines", "summary-json", "report", "state-out"});
+  auto outputs_named = a.given({"ranks", "lines", "payables", "summary-json", "report", "state-out"});
   outputs_named.insert(outputs_named.begin(), {"--out", out_path});
   check_output_options(outputs_named);
   progress show(a.flag("quiet"));
@@ -71,6 +71,7 @@ int run_command(int argc, char** argv) {
   options.state_in = state_in ? &*state_in : nullptr;
   options.overrides_in = overridden ? &*overridden : nullptr;
   options.adjustments_in = adjusted ? &*adjusted : nullptr;
+  options.payables = a.get("payables").has_value();
   const network_layout layout = laying_out.get();
   options.layout = &layout;
   const result r = run(rules, net, sales, options);

@@ -387,6 +387,17 @@ TEST_CASE("settlement cases of tests/data/settlement through the C++ API", "[set
       options.state_in = previous ? &*previous : nullptr;
       const result r = run(rules, net, sales, options);
       CHECK(payables_csv(r, rules, scratch) == file_text(dir / fmt::format("expected_payables_{}.csv", k)));
+      {  // Without payables rows (the CLI without --payables): the same summary and balances.
+        run_options no_rows = options;
+        no_rows.payables = false;
+        const result without = run(rules, net, sales, no_rows);
+        CHECK(without.settled.payables.empty());
+        CHECK(!r.settled.payables.empty());
+        CHECK(without.totals.to_json() == r.totals.to_json());
+        const auto *balances = r.next_state.find("balance"), *balances_without = without.next_state.find("balance");
+        CHECK((balances == nullptr) == (balances_without == nullptr));
+        if (balances && balances_without) CHECK(*balances == *balances_without);
+      }
       minor_t paid = 0;
       for (const payable& p : r.settled.payables) {
         CHECK(p.earned + p.balance_in == p.fee + p.deductions + p.paid + p.balance_out + p.forfeited);
