@@ -128,17 +128,26 @@ std::vector<minor_t> total_payouts(const plan& rules, const paid_amounts& paid, 
 void describe_payouts(std::vector<minor_t> totals, summary& s) {
   s.members = totals.size();
   if (totals.empty()) return;
-  std::uint64_t earners = 0;
-  for (minor_t t : totals) earners += t != 0;
-  s.earners = earners;
-  s.zero_earners = totals.size() - earners;
-  s.max = *std::max_element(totals.begin(), totals.end());
+  // Debts, then zeros, then amounts earned: a percentile whose rank falls on the zeros (half
+  // the members, often) needs no selection, and the others select within their part only.
+  const auto zeros = std::partition(totals.begin(), totals.end(), [](minor_t t) { return t < 0; });
+  const auto earned = std::partition(zeros, totals.end(), [](minor_t t) { return t == 0; });
+  s.zero_earners = static_cast<std::uint64_t>(earned - zeros);
+  s.earners = totals.size() - s.zero_earners;
+  s.max = earned != totals.end() ? *std::max_element(earned, totals.end())
+          : zeros != earned      ? 0
+                                 : *std::max_element(totals.begin(), zeros);
   // Nearest-rank percentiles, each selection narrowed to the part above the previous one. O(n).
   auto from = totals.begin();
   auto at_rank = [&](std::uint64_t percent) {
     const std::uint64_t rank = std::max<std::uint64_t>((totals.size() * percent + 99) / 100, 1);  // ceil(p × N)
     const auto nth = totals.begin() + static_cast<std::ptrdiff_t>(rank - 1);
-    std::nth_element(from, nth, totals.end());
+    if (nth >= zeros && nth < earned) {
+      from = nth;
+      return minor_t{0};
+    }
+    const auto part_end = nth < zeros ? zeros : totals.end();
+    std::nth_element(std::max(from, nth < zeros ? totals.begin() : earned), nth, part_end);
     from = nth;
     return *nth;
   };

@@ -346,6 +346,36 @@ TEST_CASE("engine: summary numbers", "[engine]") {
     CHECK(empty.totals.max == 0);
     CHECK(nlohmann::json::parse(empty.totals.to_json()).at("payout_ratio").is_null());
   }
+
+  SECTION("percentiles with debts: negative totals count, and a percentile may fall on them") {
+    // Adjustments of -20.00 for m0 … m6: totals m_i = (i + 2).00 - 20.00 → -18.00 … -12.00;
+    // m7 9.00, m8 10.00, m9 11.00, m10 0. Sorted (cents): -1800, -1700, -1600, -1500, -1400,
+    // -1300, -1200, 0, 900, 1000, 1100. Median 6th = -1300; p90 10th = 1000; p99 11th = 1100.
+    std::vector<adjustment_row> rows_in;
+    for (int i = 0; i <= 6; ++i) rows_in.push_back({fmt::format("m{}", i), "level", "-20", "debt"});
+    const adjustments debts = adjustments::from_rows(rows_in, rules, net);
+    run_options options;
+    options.adjustments_in = &debts;
+    const result rd = run(rules, net, sales, options);
+    CHECK(rd.totals.earners == 10);
+    CHECK(rd.totals.zero_earners == 1);
+    CHECK(rd.totals.median == -1300);
+    CHECK(rd.totals.p90 == 1000);
+    CHECK(rd.totals.p99 == 1100);
+    CHECK(rd.totals.max == 1100);
+    // Everyone in debt (-20.00 each): m_i (i ≤ 9) (i + 2).00 - 20.00 = -18.00 … -9.00 and
+    // m10 -20.00. Sorted: -2000, -1800, -1700, -1600, -1500, -1400, -1300, -1200, -1100,
+    // -1000, -900: median 6th = -1400, p90 10th = -1000, max -900.
+    rows_in.clear();
+    for (int i = 0; i <= 10; ++i) rows_in.push_back({fmt::format("m{}", i), "level", "-20", "debt"});
+    const adjustments all_debts = adjustments::from_rows(rows_in, rules, net);
+    options.adjustments_in = &all_debts;
+    const result ra = run(rules, net, sales, options);
+    CHECK(ra.totals.zero_earners == 0);
+    CHECK(ra.totals.median == -1400);
+    CHECK(ra.totals.p90 == -1000);
+    CHECK(ra.totals.max == -900);
+  }
 }
 
 namespace {
