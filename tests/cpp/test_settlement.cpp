@@ -338,6 +338,26 @@ TEST_CASE("settle without rows: the same totals and balances, from parts settled
   CHECK(a.paid_members == b.paid_members);
   CHECK(b.paid_members > 0);
   CHECK(b.carried_negative < 0);
+
+  // Without a fee, deductions or a minimum, every member active (no statuses): the totals
+  // are summed without settling member by member, and must still agree.
+  for (const minor_t minimum : {minor_t{0}, minor_t{1}}) {
+    const payout_rules plain = rules(minimum, 0);
+    const settlement rows_plain = settle(plain, {}, earned, balance_in);
+    const settlement totals_plain = settle(plain, {}, earned, balance_in, {}, false);
+    CHECK(totals_plain.balance_out == rows_plain.balance_out);
+    const settlement_totals &p = totals_plain.totals, &q = rows_plain.totals;
+    CHECK(p.earned == q.earned);
+    CHECK(p.balance_in == q.balance_in);
+    CHECK(p.paid == q.paid);
+    CHECK(p.fees == q.fees);
+    CHECK(p.carried_positive == q.carried_positive);
+    CHECK(p.carried_negative == q.carried_negative);
+    CHECK(p.forfeited == q.forfeited);
+    CHECK(p.paid_members == q.paid_members);
+    CHECK(q.carried_negative < 0);
+    CHECK(q.paid_members > 0);
+  }
 }
 
 namespace {
