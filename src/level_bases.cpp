@@ -31,9 +31,9 @@ DOWNLINE_BEGIN_NAMESPACE
 namespace detail {
 
 void level_bases::pay(const std::vector<rate_t>& rates, std::vector<exact_t>& exact) const {
-  const auto members = static_cast<Eigen::Index>(v_.size() / levels_);
+  const auto members = static_cast<Eigen::Index>(size_ / levels_);
   using bases_matrix = Eigen::Matrix<base_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const Eigen::Map<const bases_matrix> v(v_.data(), members, levels_);
+  const Eigen::Map<const bases_matrix> v(v_.get(), members, levels_);
   Eigen::Matrix<exact_t, Eigen::Dynamic, 1> r(levels_);
   for (std::uint32_t k = 0; k < levels_; ++k) r[k] = rates[k];
   exact.resize(static_cast<std::size_t>(members));

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/collaborative_call_once.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -108,6 +109,15 @@ void background_group::start(task_ref f) {
   group_->tasks.run([f] { f.call(f.self); });
 }
 void background_group::wait() noexcept { group_->tasks.wait(); }  // the task catches its own exceptions
+
+struct once_flag::flag {
+  tbb::collaborative_once_flag done;
+};
+once_flag::once_flag() : flag_(std::make_unique<flag>()) {}
+once_flag::~once_flag() = default;
+void once_flag::call(task_ref f) {
+  tbb::collaborative_call_once(flag_->done, [f] { f.call(f.self); });
+}
 
 void run_with_threads(unsigned threads, task_ref f) {
   if (threads > max_threads)

@@ -143,6 +143,32 @@ class background {
   background_group group_;  // last: destroyed (waited for) first
 };
 
+/**
+ * A flag for work done once by whichever thread asks first. Threads that ask meanwhile help
+ * with that work's parallel passes instead of blocking (std::call_once would hold them idle,
+ * and with them the threads the work could use). A call that throws leaves the flag unset:
+ * the next caller tries again.
+ *
+ *     once_flag built;
+ *     call_once(built, [&] { bases = build_bases(); });   // on any thread, any number of times
+ */
+class once_flag {
+ public:
+  once_flag();
+  ~once_flag();
+  once_flag(const once_flag&) = delete;
+  once_flag& operator=(const once_flag&) = delete;
+  void call(task_ref f);
+
+ private:
+  struct flag;
+  std::unique_ptr<flag> flag_;
+};
+template <class F>
+void call_once(once_flag& once, F&& f) {
+  once.call(task_of(f));
+}
+
 /// f() with at most `threads` threads for the parallel passes within it (0: as many as the
 /// caller has, all cores by default). A count above the cores is honoured (oversubscribed).
 /// Throws usage error above max_threads.

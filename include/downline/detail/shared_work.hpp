@@ -10,6 +10,7 @@
 #include <typeindex>
 
 #include "downline/config.hpp"
+#include "downline/detail/parallel.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
 namespace detail {
@@ -19,8 +20,8 @@ namespace detail {
  * qualification (compare makes one per such group). A bonus asks for the value of a key that
  * says everything the value depends on besides the basis and the qualification; an equal key
  * from another plan's bonus gets the same value. Thread-safe: two plans evaluated at once
- * asking for one key build it once (the second waits); a build that throws is tried again by
- * the next caller.
+ * asking for one key build it once (the second helps with its parallel passes: once_flag); a
+ * build that throws is tried again by the next caller.
  *
  *     const level_bases& v = shared->get<level_bases>(key, [&] { return build(...); });
  */
@@ -31,7 +32,7 @@ class shared_work {
     entry& e = find_or_add(std::type_index(typeid(Value)), std::type_index(typeid(Key)),
                            [&](const void* k) { return *static_cast<const Key*>(k) == key; },
                            [&] { return std::make_shared<Key>(key); });
-    std::call_once(e.built, [&] { e.value = std::make_shared<Value>(build()); });
+    call_once(e.built, [&] { e.value = std::make_shared<Value>(build()); });
     return *static_cast<const Value*>(e.value.get());
   }
 
@@ -40,7 +41,7 @@ class shared_work {
     entry(std::type_index v, std::type_index k) : value_type(v), key_type(k) {}
     std::type_index value_type, key_type;
     std::shared_ptr<const void> key;
-    std::once_flag built;
+    once_flag built;
     std::shared_ptr<const void> value;
   };
 
