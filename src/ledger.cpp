@@ -83,11 +83,14 @@ ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std:
 }
 
 void ledger_builder::append(ledger_builder&& rest) {
-  auto rest_ids = rest.ids_.from(0);
-  for (std::size_t i = 0, m = rest.ids_.size(); i < m; ++i) ids_.push_back(rest_ids.next());
-  rest.ids_.clear();
+  // The ids and the ledger's columns are copied side by side (at 30M lines, 0.5 GB).
+  detail::side_by_side(
+      [&] {
+        ids_.append(rest.ids_);
+        rest.ids_.clear();
+      },
+      [&] { ledger_.append(rest.ledger_); });
   lines_.append(rest.lines_);
-  ledger_.append(rest.ledger_);
   any_date_ = any_date_ || rest.any_date_;
   any_order_ = any_order_ || rest.any_order_;
 }

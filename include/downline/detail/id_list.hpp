@@ -75,6 +75,26 @@ class id_list {
   }
   std::string_view operator[](std::size_t i) const noexcept { return from(i).next(); }
 
+  /// Appends every id of `rest`: its bytes at once, the checkpoints found by stepping over
+  /// the ids' lengths. O(rest's ids), far cheaper than pushing them one by one.
+  void append(const id_list& rest) {
+    const std::uint64_t shift = bytes_.size();
+    const char* at = rest.bytes_.data();
+    for (std::size_t j = 0; j < rest.size_; ++j) {
+      if ((size_ + j) % stride == 0) checkpoints_.push_back(shift + static_cast<std::uint64_t>(at - rest.bytes_.data()));
+      std::size_t length = static_cast<unsigned char>(*at++);
+      if (length == long_length) {
+        std::uint32_t long_one;
+        std::memcpy(&long_one, at, sizeof long_one);
+        at += sizeof long_one;
+        length = long_one;
+      }
+      at += length;
+    }
+    bytes_ += rest.bytes_;
+    size_ += rest.size_;
+  }
+
   /// Frees the memory.
   void clear() noexcept {
     std::string().swap(bytes_);
