@@ -63,6 +63,9 @@ class id_list {
       return id;
     }
 
+    /// Where the next id's bytes start.
+    const char* at() const noexcept { return at_; }
+
    private:
     const char* at_;
   };
@@ -79,17 +82,10 @@ class id_list {
   /// the ids' lengths. O(rest's ids), far cheaper than pushing them one by one.
   void append(const id_list& rest) {
     const std::uint64_t shift = bytes_.size();
-    const char* at = rest.bytes_.data();
+    cursor ids(rest.bytes_.data());
     for (std::size_t j = 0; j < rest.size_; ++j) {
-      if ((size_ + j) % stride == 0) checkpoints_.push_back(shift + static_cast<std::uint64_t>(at - rest.bytes_.data()));
-      std::size_t length = static_cast<unsigned char>(*at++);
-      if (length == long_length) {
-        std::uint32_t long_one;
-        std::memcpy(&long_one, at, sizeof long_one);
-        at += sizeof long_one;
-        length = long_one;
-      }
-      at += length;
+      if ((size_ + j) % stride == 0) checkpoints_.push_back(shift + static_cast<std::uint64_t>(ids.at() - rest.bytes_.data()));
+      ids.next();
     }
     bytes_ += rest.bytes_;
     size_ += rest.size_;
