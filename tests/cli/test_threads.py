@@ -146,7 +146,7 @@ def test_state_and_settlement_do_not_depend_on_threads(data, tmp_path):
 
 
 def test_compare_does_not_depend_on_threads(data, tmp_path):
-    # Two U8 rate variants share their level bases (built in two halves when split).
+    # Two U8 rate variants share their level bases (zeroed and multiplied in chunks when split).
     variant = tmp_path / "u8_variant.json"
     variant.write_text(json.dumps({**U8, "name": "U8 variant", "bonuses": [
         {**U8["bonuses"][0], "rates": ["12%", "6%", "4%", "2%", "2%", "1%", "1%", "0.5%"]}]}))
