@@ -8,6 +8,11 @@
 
 DOWNLINE_BEGIN_NAMESPACE
 
+activity_rule::activity_rule(const plan& rules, const member_state& previous)
+    : active_pv_(rules.active_pv),
+      look_back_(rules.active_periods - 1),
+      last_active_(previous.find(engine_keys::last_active.name)) {}
+
 qualification qualify(const plan& rules, const network& net, std::vector<volume_t> pv, const member_state& previous) {
   const std::uint32_t n = net.size();
   qualification q;
@@ -21,14 +26,9 @@ qualification qualify(const plan& rules, const network& net, std::vector<volume_
     q.grace.assign(n, 0);
   }
   // History (SPEC §7.3): the previous period's paid-as rank and grace, and the look-back.
-  const std::vector<std::int64_t>* last_active = previous.find(engine_keys::last_active.name);
+  const activity_rule active(rules, previous);
   const std::vector<std::int64_t>* paid_before = previous.find(engine_keys::paid_rank.name);
   const std::vector<std::int64_t>* grace_before = previous.find(engine_keys::grace.name);
-  const std::int64_t look_back = rules.active_periods - 1;
-  auto active = [&](member_index m) {
-    if (q.pv[m] >= rules.active_pv) return true;
-    return last_active && (*last_active)[m] >= 0 && (*last_active)[m] + 1 <= look_back;
-  };
   // Paid-as rank from the qualified rank qr: kept at the previous one by grace (SPEC §7.3).
   auto paid_as = [&](member_index m, rank_index qr) -> std::pair<rank_index, std::uint32_t> {
     const auto before = static_cast<rank_index>(paid_before ? (*paid_before)[m] : no_rank);
@@ -76,7 +76,7 @@ qualification qualify(const plan& rules, const network& net, std::vector<volume_
     return overflow_error("the group volume of member '" + std::string(net.id(who)) + "' overflows");
   };
   for (member_index m = n; m-- > 0;) {
-    q.active[m] = active(m);
+    q.active[m] = active(m, q.pv[m]);
     if (__builtin_add_overflow(q.gv[m], q.pv[m], &q.gv[m])) throw overflow(m);
     rank_index qualified = no_rank;
     for (std::size_t r = rules.ranks.size(); r-- > 0;) {

@@ -37,6 +37,7 @@ session::session(plan rules, std::shared_ptr<const network> net, std::optional<c
   stages::previous_state(options());  // a state from this period or a later one is an error now
   layout_ = network_layout::build(*net_, rules_);
   local_ = pays_from_subtrees(rules_);
+  keeps_level_bases_ = detail::kept_level_bases::applies(rules_);
   const std::uint32_t n = net_->size();
   pv_.assign(n, 0);
   amount_.assign(n, 0);
@@ -59,8 +60,26 @@ void session::add_sales(ledger_builder&& lines) {
   // engine::run's checks of the whole ledger, on the new lines: the old ones passed them.
   stages::check_precision(rules_, more);
   const line_set in_period = stages::lines_in_period(more, period_);
+  // The kept level bases follow a few lines member by member; after more, they are built
+  // again when next read.
+  const bool follow = kept_bases_ && kept_bases_->fits() && in_period.size() <= net_->size() / 64 + 16;
+  const std::vector<member_sums> before = follow ? sums_of_members(more, in_period) : std::vector<member_sums>();
   add_to_sums(more, in_period);
   take_lines(more, in_period);
+  if (!follow) kept_bases_.reset();
+  for (const member_sums& b : before) kept_bases_->update(b.member, b.pv, b.amount, pv_[b.member], amount_[b.member]);
+}
+
+std::vector<session::member_sums> session::sums_of_members(const ledger& more, const line_set& lines) const {
+  std::vector<member_index> members;
+  members.reserve(lines.size());
+  for (std::uint32_t line : lines) members.push_back(more.member(line));
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  std::vector<member_sums> sums;
+  sums.reserve(members.size());
+  for (member_index m : members) sums.push_back({m, pv_[m], amount_[m]});
+  return sums;
 }
 
 void session::add_to_sums(const ledger& more, const line_set& lines) {
@@ -176,6 +195,7 @@ void session::renumber(network&& bigger_net, network_layout&& layout) {
   net_ = std::move(bigger);
   layout_ = std::move(layout);
   everyone_.reset();
+  kept_bases_.reset();
 }
 
 result session::estimate(bool explain) { return estimate_everyone(explain); }

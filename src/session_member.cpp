@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "downline/error.hpp"
+#include "downline/rounding.hpp"
 #include "downline/session.hpp"
+#include "downline/settlement.hpp"
 #include "stages/stages.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -23,9 +25,9 @@ std::pair<typename std::vector<T>::const_iterator, typename std::vector<T>::cons
   return {first, last};
 }
 
-/// m's own summary: the plan's names and period, its totals per payout and in all, its settlement.
-void summarize_member(const result& r, result& out) {
-  const summary& all = r.totals;
+/// m's own summary (`all`: the plan's names, period and payouts), its totals per payout and in
+/// all, its settlement.
+void summarize_member(const summary& all, result& out) {
   summary& s = out.totals;
   s.plan_name = all.plan_name;
   s.currency = all.currency;
@@ -90,7 +92,7 @@ result member_part(const result& r, member_index x, member_index m, const std::v
     out.settled.payables.push_back(*s);
     out.settled.payables.back().member = m;
   }
-  summarize_member(r, out);
+  summarize_member(r.totals, out);
   return out;
 }
 
@@ -101,7 +103,12 @@ result session::estimate(member_index m, bool explain) {
   if (m >= net.size())
     throw error(errc::usage, fmt::format("no member {} in a network of {} members", m, net.size()));
   // A subtree of more than a quarter of the network costs about what everyone does.
-  if (local_ && std::uint64_t{net.subtree_end(m) - m} * 4 <= net.size()) return estimate_in_subtree(m, explain);
+  const bool large = std::uint64_t{net.subtree_end(m) - m} * 4 > net.size();
+  if (keeps_level_bases_ && !explain && (large || kept_bases_)) {
+    if (!kept_bases_) kept_bases_.emplace(rules_, net, state_in_, pv_, amount_);
+    if (kept_bases_->fits()) return estimate_from_kept_bases(m);
+  }
+  if (local_ && !large) return estimate_in_subtree(m, explain);
   return member_part(everyone_cached(explain), m, m, nullptr, net, explain);
 }
 
@@ -134,6 +141,38 @@ result session::estimate_in_subtree(member_index m, bool explain) const {
   stages::period_sums sums{{pv_.begin() + m, pv_.begin() + end}, {amount_.begin() + m, amount_.begin() + end}};
   stages::compute_from_sums(rules_, sub_sales, sub_lines, std::move(sums), sub_state, o, sub);
   return member_part(sub, 0, m, &lines, net, explain);
+}
+
+result session::estimate_from_kept_bases(member_index m) {
+  const network& net = *net_;
+  result out;
+  out.net = &net;
+  out.rules = std::make_shared<const plan>(rules_);
+  out.next_state.period = period_;
+  summary all;
+  all.plan_name = rules_.name;
+  all.currency = rules_.currency;
+  all.period = period_;
+  all.money_decimals = rules_.money_decimals;
+  // Each (member, bonus) rounded once, as a run does; its total then settled alone.
+  minor_t earned = 0;
+  for (std::size_t b = 0; b < rules_.bonuses.size(); ++b) {
+    const bonus& paid = *rules_.bonuses[b];
+    out.bonus_names.push_back(paid.name());
+    all.bonuses.push_back({paid.name(), paid.type(), 0, 0, {}});
+    const minor_t amount = round_to_minor(kept_bases_->pay(b, m), rules_.money_decimals, rules_.rounding);
+    if (amount == 0) continue;
+    out.payouts.push_back({m, static_cast<std::uint16_t>(b), amount, net.row(m)});
+    if (__builtin_add_overflow(earned, amount, &earned))
+      throw overflow_error(fmt::format("the total payout of member '{}' overflows", net.id(m)));
+  }
+  const std::vector<std::int64_t>* balances = state_in_.find(engine_keys::balance.name);
+  const minor_t balance_in = balances ? (*balances)[m] : 0;
+  const member_status status = net.status(m);
+  out.settled = settle(rules_.payout, {&status, 1}, {&earned, 1}, {&balance_in, 1});
+  for (payable& p : out.settled.payables) p.member = m;
+  summarize_member(all, out);
+  return out;
 }
 
 DOWNLINE_END_NAMESPACE

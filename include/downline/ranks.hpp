@@ -2,6 +2,7 @@
 // Qualification and paid ranks, bottom-up over the sponsor tree (SPEC §4).
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "downline/bonus.hpp"
@@ -10,6 +11,23 @@
 #include "downline/state.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
+
+/// Whether a member is active (SPEC §3, §7.3): its PV reached the plan's active_pv, or it was
+/// active within the look-back of `previous` (its last_active). Member by member, as qualify
+/// decides it (a session keeps activity current as lines arrive).
+class activity_rule {
+ public:
+  activity_rule(const plan& rules, const member_state& previous);
+  bool operator()(member_index m, volume_t pv) const noexcept {
+    if (pv >= active_pv_) return true;
+    return last_active_ && (*last_active_)[m] >= 0 && (*last_active_)[m] + 1 <= look_back_;
+  }
+
+ private:
+  volume_t active_pv_;
+  std::int64_t look_back_;
+  const std::vector<std::int64_t>* last_active_;
+};
 
 /**
  * From each member's PV: active flags (with the look-back of `previous`), GV (without

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "downline/detail/kept_level_bases.hpp"
 #include "downline/engine.hpp"
 
 DOWNLINE_BEGIN_NAMESPACE
@@ -29,7 +30,10 @@ struct member_row {
  * member runs them over m's sponsor subtree alone when every bonus of the plan pays m from
  * that subtree only (bonus::pays_from_subtree: unilevel, stairstep, matching, fast_start) and
  * the plan has no payout cap; otherwise (cap, pools, binary, matrix, custom bonuses) it takes
- * m's part of the estimate for everyone, kept until the next add.
+ * m's part of the estimate for everyone, kept until the next add. When every bonus is a
+ * unilevel paying by activity alone (no ranks in its rules; detail::kept_level_bases), an
+ * unexplained estimate of a large subtree reads its level bases instead, kept current by
+ * each add: O(levels) per estimate, O(uplines reached) per line added, once built.
  *
  *     session s(rules, net, parse_period("2026-03"));
  *     s.add_sales(std::move(builder));        // a ledger_builder with the new orders
@@ -71,6 +75,9 @@ class session {
 
   /// True when estimate(m) computes over m's subtree only (see the class comment).
   bool member_estimates_are_local() const noexcept { return local_; }
+  /// True when unexplained estimates of large subtrees read level bases kept current by each
+  /// add (see the class comment).
+  bool keeps_level_bases() const noexcept { return keeps_level_bases_; }
 
   const plan& rules() const noexcept { return rules_; }
   const network& net() const noexcept { return *net_; }
@@ -89,8 +96,16 @@ class session {
  private:
   result estimate_everyone(bool explain) const;
   result estimate_in_subtree(member_index m, bool explain) const;
+  result estimate_from_kept_bases(member_index m);
   const result& everyone_cached(bool explain);
   void add_to_sums(const ledger& more, const line_set& lines);
+  struct member_sums {
+    member_index member;
+    volume_t pv;
+    amount_t amount;
+  };
+  /// The members of `lines` (each once) and their sums now.
+  std::vector<member_sums> sums_of_members(const ledger& more, const line_set& lines) const;
   void take_lines(const ledger& more, const line_set& lines);
   void renumber(network&& bigger, network_layout&& layout);
 
@@ -101,6 +116,10 @@ class session {
   /// The network's placement trees for the plan, built once (and again with new members).
   network_layout layout_;
   bool local_ = false;
+  /// The plan's pay is read from kept level bases (detail::kept_level_bases::applies).
+  bool keeps_level_bases_ = false;
+  /// Built by the first estimate that reads them; dropped by add_members and by large adds.
+  std::optional<detail::kept_level_bases> kept_bases_;
   std::shared_ptr<ledger> sales_ = std::make_shared<ledger>();
   /// The aggregation kept current: per member Σ volume and Σ amount of its lines in the
   /// period, Σ amount per kind.

@@ -72,6 +72,22 @@ const char* const fast_start_plan = R"({
   ]
 })";
 
+// Unilevels paying by activity alone, with and without compression, on volume and amount
+// (the plan's ranks do not change their pay): their large subtrees are estimated from kept
+// level bases.
+const char* const two_unilevels_plan = R"({
+  "name": "two unilevels", "currency": "EUR", "money_decimals": 2, "rounding": "up",
+  "qualification": { "active_pv": "40", "active_periods": 3 },
+  "ranks": [ { "name": "Star", "pv": "40", "gv": "300" } ], "rank_rules": { "grace_periods": 1 },
+  "bonuses": [
+    { "name": "close", "type": "unilevel", "base": "volume", "paid_on": "active", "rates": ["7.5%", "3%"] },
+    { "name": "deep", "type": "unilevel", "base": "amount", "compression": "dynamic", "require_active": false,
+      "rates": ["1%", "1%", "1%", "0.5%", "0.5%"] },
+    { "name": "flat", "type": "unilevel", "base": "amount", "rates": ["2%", "2%", "1%"] }
+  ],
+  "payout": { "minimum": "3.00" }
+})";
+
 /// Everything a result says about one member, in comparable form.
 struct member_view {
   std::vector<std::tuple<std::string, std::string, minor_t>> payouts;
@@ -227,7 +243,8 @@ class random_session {
 }  // namespace
 
 TEST_CASE("session: random adds and estimates equal a full run", "[session]") {
-  const std::vector<const char*> plans = {u8_plan, stairstep_plan, binary_plan, capped_plan, fast_start_plan};
+  const std::vector<const char*> plans = {u8_plan,     stairstep_plan,  binary_plan,
+                                          capped_plan, fast_start_plan, two_unilevels_plan};
   for (std::size_t p = 0; p < plans.size(); ++p)
     for (int variant = 0; variant < 3; ++variant)
       for (std::uint32_t seed = 1; seed <= 6; ++seed) {
@@ -251,4 +268,86 @@ TEST_CASE("session: member estimates are local exactly for subtree plans without
   CHECK(session(plan::from_json(fast_start_plan), net).member_estimates_are_local());
   CHECK_FALSE(session(plan::from_json(binary_plan), net).member_estimates_are_local());
   CHECK_FALSE(session(plan::from_json(capped_plan), net).member_estimates_are_local());
+  // Level bases are kept for unilevels paying by activity alone; not with ranks in the rules.
+  CHECK(session(plan::from_json(u8_plan), net).keeps_level_bases());
+  CHECK(session(plan::from_json(two_unilevels_plan), net).keeps_level_bases());
+  CHECK_FALSE(session(plan::from_json(stairstep_plan), net).keeps_level_bases());
+  CHECK_FALSE(session(plan::from_json(fast_start_plan), net).keeps_level_bases());
+  CHECK_FALSE(session(plan::from_json(capped_plan), net).keeps_level_bases());
+}
+
+TEST_CASE("session: estimates of large subtrees from kept level bases follow every add", "[session]") {
+  // 2,000 members in long chains (each sponsored by one of the five before it, now and then by
+  // anyone earlier): a line changes the bases of many uplines, and activity switching on or
+  // off re-links compression under a member. After a bulk add (the bases built when first
+  // read), single lines of -60.00 to 120.00, each followed by unexplained estimates for the
+  // root and a random member, equal to a full run; then new members, and more lines.
+  for (const char* text : {u8_plan, two_unilevels_plan})
+    for (std::uint32_t seed = 1; seed <= 3; ++seed) {
+      std::mt19937 rng(seed);
+      const plan rules = plan::from_json(text);
+      const std::uint32_t n = 2000;
+      std::vector<std::string> ids;
+      network_builder b("network", false);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        ids.push_back(fmt::format("M{}", i));
+        const std::uint32_t sponsor = i == 0 ? 0 : rng() % 20 == 0 ? rng() % i : i - 1 - rng() % std::min(i, 5u);
+        b.add(ids.back(), i == 0 ? "" : ids[sponsor], "", "", "", i);
+      }
+      session s(rules, std::make_shared<const network>(std::move(b).build()));
+      REQUIRE(s.keeps_level_bases());
+      int order = 0;
+      auto add = [&](std::size_t lines, int low, int high) {
+        ledger_builder sales("sales", false);
+        for (std::size_t i = 0; i < lines; ++i) {
+          const int cents = low * 100 + static_cast<int>(rng() % static_cast<std::uint32_t>((high - low) * 100));
+          sales.add_text(ids[rng() % ids.size()], format_trimmed(cents, 2), "", "", "", fmt::format("o{}", order++), i);
+        }
+        s.add_sales(std::move(sales));
+      };
+      auto check = [&](member_index m) {
+        const result estimated = s.estimate(m, false);
+        const result full = run(s.rules(), s.net(), s.sales(), s.options(false));
+        INFO("seed " << seed << " member " << s.net().id(m) << " after " << order << " lines");
+        INFO("estimated:\n" << describe(view(estimated)) << "run:\n" << describe(view(full, m)));
+        REQUIRE(view(estimated) == view(full, m));
+      };
+      add(3000, 0, 100);
+      for (int step = 0; step < 120; ++step) {
+        add(1, -60, 120);
+        check(0);
+        check(static_cast<member_index>(rng() % s.net().size()));
+        if (step == 60) {
+          std::vector<member_row> rows;
+          for (int i = 0; i < 5; ++i) {
+            ids.push_back(fmt::format("N{}", i));
+            rows.push_back({ids.back(), ids[rng() % (ids.size() - 1)], "", "", "", ""});
+          }
+          s.add_members(rows);
+        }
+      }
+    }
+}
+
+TEST_CASE("session: level bases beyond 64 bits are not read", "[session]") {
+  // Two children of 5,000,000,000,000.00 each: the root's level-1 base (10^19 millionths) does
+  // not fit 64 bits, though each sum does; the estimate is then the run's, from its stages.
+  auto net = std::make_shared<const network>([] {
+    network_builder b("network", false);
+    b.add("R", "", "", "", "", 0);
+    b.add("A", "R", "", "", "", 1);
+    b.add("B", "R", "", "", "", 2);
+    return std::move(b).build();
+  }());
+  session s(plan::from_json(u8_plan), net);
+  ledger_builder sales("sales", false);
+  sales.add_text("R", "60.00", "", "", "", "r", 0);
+  sales.add_text("A", "5000000000000.00", "", "", "", "a", 1);
+  sales.add_text("B", "5000000000000.00", "", "", "", "b", 2);
+  s.add_sales(std::move(sales));
+  const result estimated = s.estimate(0, false);
+  const result full = run(s.rules(), s.net(), s.sales(), s.options(false));
+  REQUIRE(view(estimated) == view(full, 0));
+  REQUIRE(view(estimated).payouts.size() == 1);
+  CHECK(std::get<2>(view(estimated).payouts[0]) == minor_t{100'000'000'000'000});  // 10% of 10^13
 }

@@ -20,6 +20,10 @@ class unilevel_bonus : public bonus {
   static std::shared_ptr<bonus> from_config(const config_node& node, const bonus_context& ctx);
   void evaluate(const period_input& in, bonus_result& out) const override;
   bool pays_from_subtree() const noexcept override { return true; }
+  /// Rates, compression, paid_on and levels_by_rank (a session keeps its level bases by them).
+  const detail::level_rules& levels() const noexcept { return rules_; }
+  /// Paid on volume (true) or on amount.
+  bool on_volume() const noexcept { return on_volume_; }
 
  private:
   /// All that its pay depends on besides the rates (compare shares the level bases by it).
