@@ -51,12 +51,19 @@ std::vector<state_key> state_schema(const plan& rules) {
 }
 
 namespace {
-/// The schema's keys a state holds, in the order rows are written, and their values as text.
+/// The schema's keys a state holds, in the order rows are written, and their values as text
+/// (rank names as CSV fields when `csv`: a plan may name a rank with a comma or a quote).
 class present_columns {
  public:
-  present_columns(const member_state& state, const plan& rules) : rules_(rules), schema_(state_schema(rules)) {
+  present_columns(const member_state& state, const plan& rules, bool csv)
+      : rules_(rules), schema_(state_schema(rules)) {
     for (const state_key& k : schema_)
       if (const auto* c = state.find(k.name)) columns_.push_back({&k, c});
+    for (const rank_definition& r : rules.ranks) {
+      std::string& name = rank_names_.emplace_back();
+      if (csv) append_csv_field(name, r.name);
+      else name = r.name;
+    }
   }
   std::size_t size() const noexcept { return columns_.size(); }
   const state_key& key(std::size_t c) const noexcept { return *columns_[c].key; }
@@ -74,7 +81,7 @@ class present_columns {
   /// Appends column c's value v as the file holds it.
   void append_value(std::string& b, std::size_t c, std::int64_t v) const {
     switch (columns_[c].key->kind) {
-      case state_kind::rank: b += rules_.rank_name(static_cast<rank_index>(v)); break;
+      case state_kind::rank: b += rank_names_[static_cast<std::size_t>(v)]; break;
       case state_kind::count: {
         char digits[24];
         b.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
@@ -93,6 +100,7 @@ class present_columns {
   const plan& rules_;
   std::vector<state_key> schema_;
   std::vector<column> columns_;
+  std::vector<std::string> rank_names_;  // by rank index
 };
 
 constexpr std::uint32_t prefetch_rows = 16;
@@ -100,7 +108,7 @@ constexpr std::uint32_t prefetch_rows = 16;
 
 void for_each_state_row(const member_state& state, const plan& rules, const network& net,
                         const std::function<void(std::string_view, std::string_view, std::string_view)>& f) {
-  const present_columns columns(state, rules);
+  const present_columns columns(state, rules, false);
   std::string value;
   for (std::uint32_t row = 0; row < net.size(); ++row) {
     if (row + prefetch_rows < net.size()) columns.prefetch(net.member_at_row(row + prefetch_rows));
@@ -122,7 +130,7 @@ void write_header(std::string& b, std::string_view period) {
 
 void write_state(output_file& out, const member_state& state, const plan& rules, const network& net) {
   write_header(out.buffer(), state.period ? std::string_view(state.period->to_string()) : std::string_view());
-  const present_columns columns(state, rules);
+  const present_columns columns(state, rules, true);
   std::vector<std::string> fields;  // each key as a CSV field once, not on every row
   for (std::size_t c = 0; c < columns.size(); ++c) append_csv_field(fields.emplace_back(), columns.key(c).name);
   detail::write_rows(out, net.size(), [&](std::string& b, std::size_t i) {
@@ -147,7 +155,7 @@ void write_state(output_file& out, const state_text& text) {
     b += ',';
     append_csv_field(b, r.key);
     b += ',';
-    b += r.value;
+    append_csv_field(b, r.value);
     b += '\n';
     out.flush_if_large();
   }

@@ -266,3 +266,40 @@ TEST_CASE("adjustments are added after the cap, unscaled and unrounded", "[histo
   CHECK_THROWS_AS(plan::from_json(R"({"name": "x", "bonuses": [{"name": "adjustment", "type": "unilevel", "rates": ["1%"]}]})"),
                   plan_error);
 }
+
+TEST_CASE("a rank named with a comma and quotes is a quoted field of the state file", "[history]") {
+  // Two ranks whose names need quoting; A (PV 60) holds `Gold, "Star"`, B (PV 20) `Silver,`.
+  // The state written quotes them as RFC 4180 fields (the rank column of ranks.csv does the
+  // same), reads back to the same ranks, and writes again to the same bytes.
+  scratch tmp;
+  const plan rules = plan::from_json(R"({"name": "q", "qualification": {"active_pv": "10"},
+    "ranks": [{"name": "Silver,", "pv": "10"}, {"name": "Gold, \"Star\"", "pv": "50"}],
+    "bonuses": [{"name": "level", "type": "unilevel", "rates": ["10%"]}]})");
+  const network net = make_network({{"A", "", ""}, {"B", "A", ""}});
+  run_options o;
+  o.period = parse_period("2026-01");
+  const result r = run(rules, net, make_ledger(net, {{"A", "60", "60", "2026-01-05"}, {"B", "20", "20", "2026-01-09"}}), o);
+  const std::string written = write_period(r, rules, tmp.path).state;
+  CHECK(written ==
+        "member_id,key,value\n,period,2026-01\n"
+        "A,paid_rank,\"Gold, \"\"Star\"\"\"\nA,title_rank,\"Gold, \"\"Star\"\"\"\n"
+        "B,paid_rank,\"Silver,\"\nB,title_rank,\"Silver,\"\n");
+  const member_state read_back = read_state(tmp.path / "state.csv", rules, net);
+  CHECK(read_back.value(engine_keys::paid_rank.name, net.find("A"), -1) == 1);
+  CHECK(read_back.value(engine_keys::title_rank.name, net.find("B"), -1) == 0);
+  {
+    output_file out(tmp.path / "rewritten.csv");
+    write_state(out, read_back, rules, net);
+    out.commit();
+  }
+  CHECK(slurp_file(tmp.path / "rewritten.csv") == written);
+  // The rows as text keep the names unquoted; written from text, quoted again.
+  const state_text text = to_text(read_back, rules, net);
+  CHECK(text.rows[0].value == "Gold, \"Star\"");
+  {
+    output_file out(tmp.path / "from_text.csv");
+    write_state(out, text);
+    out.commit();
+  }
+  CHECK(slurp_file(tmp.path / "from_text.csv") == written);
+}
