@@ -179,12 +179,17 @@ class state_rows {
     return std::string_view(ids_).substr(begin, id_ends_[i] - begin);
   }
 
+  /// The key's schema index. A member's rows name its keys in the same order for every member
+  /// (the writer's), so the key that followed the previous row's key last time is tried first.
   std::uint32_t find_key(std::string_view key) {
     const std::vector<state_key>& schema = into_.schema();
-    if (last_key_ < schema.size() && schema[last_key_].name == key) return last_key_;
-    for (std::uint32_t k = 0; k < schema.size(); ++k)
-      if (schema[k].name == key) return last_key_ = k;
-    return static_cast<std::uint32_t>(schema.size());
+    const auto unknown = static_cast<std::uint32_t>(schema.size());
+    if (follows_.empty()) follows_.assign(schema.size() + 1, 0);
+    std::uint32_t& guess = follows_[last_key_];
+    if (guess < unknown && schema[guess].name == key) return last_key_ = guess;
+    for (std::uint32_t k = 0; k < unknown; ++k)
+      if (schema[k].name == key) return last_key_ = guess = k;
+    return last_key_ = unknown;
   }
 
   /// Marks (m, k) as read here; false when it was read before. One bit per member and key:
@@ -199,14 +204,39 @@ class state_rows {
     return true;
   }
 
-  std::optional<row_problem> apply() {
-    members_.resize(id_ends_.size());
-    into_.net().find_each(
-        0, id_ends_.size(), [&](std::size_t i) { return id(i); },
-        [&](std::size_t i, member_index m, std::string_view) {
-          members_[i] = m;
+  /// Each queued id's member. A file downline wrote lists members in network-file order, so an
+  /// id is mostly found on the row after the previous one's, or a few rows on (past members
+  /// without state): compared there first, sequentially; the others looked up in bulk.
+  void resolve_members() {
+    const network& net = into_.net();
+    constexpr std::uint32_t skips = 4;
+    members_.assign(id_ends_.size(), none);
+    unresolved_.clear();
+    for (std::size_t i = 0; i < id_ends_.size(); ++i) {
+      const std::string_view wanted = id(i);
+      const std::uint32_t last = std::min(next_row_ + skips, net.size());
+      std::uint32_t row = next_row_;
+      while (row < last && net.id_at_row(row) != wanted) ++row;
+      if (row < last) {
+        members_[i] = net.member_at_row(row);
+        next_row_ = row + 1;
+      } else {
+        unresolved_.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
+    if (unresolved_.empty()) return;
+    net.find_each(
+        0, unresolved_.size(), [&](std::size_t j) { return id(unresolved_[j]); },
+        [&](std::size_t j, member_index m, std::string_view) {
+          members_[unresolved_[j]] = m;
           return true;
         });
+    // The cursor follows the batch's last member for the next batch.
+    if (const member_index m = members_.back(); m != none) next_row_ = net.row(m) + 1;
+  }
+
+  std::optional<row_problem> apply() {
+    resolve_members();
     const std::size_t keys = into_.schema().size();
     constexpr std::size_t ahead = 16;
     for (std::size_t i = 0; i < rows_.size(); ++i) {
@@ -235,9 +265,12 @@ class state_rows {
   std::string ids_;                               // the batch's member ids, one per run of rows
   std::vector<std::size_t> id_ends_;
   std::vector<member_index> members_;  // per id, its member (none: not in the network)
+  std::vector<std::uint32_t> unresolved_;  // ids not found near the cursor
+  std::uint32_t next_row_ = 0;             // the network-file row after the last id found
   std::vector<row> rows_;
   std::optional<problem> last_problem_;  // the last queued row's, found when it was parsed
-  std::uint32_t last_key_ = 0;
+  std::uint32_t last_key_ = 0;         // the previous row's key
+  std::vector<std::uint32_t> follows_;  // per key (and unknown), the key that last came after it
 };
 
 /// The earlier carry file `member_id,bonus,left,right`: each row is two carry keys.

@@ -75,6 +75,11 @@ void output_file::flush() {
   buffer_.clear();
 }
 
+void output_file::write(std::string_view text) {
+  flush();
+  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) fail("write failed", errno);
+}
+
 void output_file::finish() {
   flush();
   if (direct_) {

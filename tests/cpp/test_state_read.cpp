@@ -5,7 +5,10 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -99,6 +102,49 @@ TEST_CASE("a large state file reads as its rows do one by one", "[state]") {
   const std::vector<std::int64_t>* column = from_file.find(last.key);
   REQUIRE(column != nullptr);
   CHECK((*column)[net.find(last.member_id)] == (*from_rows.find(last.key))[net.find(last.member_id)]);
+}
+
+TEST_CASE("a state file with members out of order or far apart reads as its rows do", "[state]") {
+  // Files downline writes list members in network-file order, and the reader looks for each
+  // id a few rows on from the last one first. Members in shuffled order, members far apart
+  // (every 37th) and one member's rows split around others must read the same as the rows.
+  std::mt19937 random(20261207);
+  const plan rules = plan::from_json(state_plan);
+  const network net = random_network(20'000, random);
+  const state_text all = random_state(net, random);
+  std::vector<std::vector<state_row>> by_member;
+  for (const state_row& r : all.rows) {
+    if (by_member.empty() || by_member.back().front().member_id != r.member_id) by_member.emplace_back();
+    by_member.back().push_back(r);
+  }
+  state_text shuffled = all, sparse = all, split = all;
+  shuffled.rows.clear();
+  sparse.rows.clear();
+  std::shuffle(by_member.begin(), by_member.end(), random);
+  for (std::size_t i = 0; i < by_member.size(); ++i) {
+    shuffled.rows.insert(shuffled.rows.end(), by_member[i].begin(), by_member[i].end());
+    if (i % 37 == 0) sparse.rows.insert(sparse.rows.end(), by_member[i].begin(), by_member[i].end());
+  }
+  std::rotate(split.rows.begin() + 1, split.rows.begin() + 2, split.rows.begin() + 40);  // row 1 moves 38 rows on
+  // Read back, rows come in network-file order: all of them, or the sparse file's members'.
+  std::set<std::string> in_sparse;
+  for (const state_row& r : sparse.rows) in_sparse.insert(r.member_id);
+  std::vector<state_row> sparse_expected;
+  std::copy_if(all.rows.begin(), all.rows.end(), std::back_inserter(sparse_expected),
+               [&](const state_row& r) { return in_sparse.count(r.member_id) != 0; });
+  using file_and_rows = std::pair<const state_text*, const std::vector<state_row>*>;
+  for (const auto& [t, expected] : {file_and_rows{&shuffled, &all.rows}, file_and_rows{&sparse, &sparse_expected},
+                                    file_and_rows{&split, &all.rows}}) {
+    const temp_csv file(file_text(*t));
+    const state_text from_file = to_text(read_state(file.path, rules, net), rules, net);
+    REQUIRE(from_file.rows.size() == expected->size());
+    for (std::size_t i = 0; i < from_file.rows.size(); ++i) {
+      INFO("row " << i);
+      CHECK(from_file.rows[i].member_id == (*expected)[i].member_id);
+      CHECK(from_file.rows[i].key == (*expected)[i].key);
+      CHECK(from_file.rows[i].value == (*expected)[i].value);
+    }
+  }
 }
 
 TEST_CASE("a large state file reports its first bad row in file order", "[state]") {

@@ -47,6 +47,9 @@ class output_file {
     if (buffer_.size() >= (1u << 22)) flush();
   }
   void flush();
+  /// Writes `text` after what the buffer holds, without copying it into the buffer (large
+  /// texts formatted elsewhere).
+  void write(std::string_view text);
   /// Flushes, closes and puts the file in place (an output_set of one).
   void commit();
 
