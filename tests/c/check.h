@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* CHECK and CHECK_ERROR for the C tests: a failed condition is reported with its line and
+/* CHECK, CHECK_OK and CHECK_ERROR for the C tests: a failed condition is reported with its line and
  * counted; the test goes on, and main() returns non-zero when `failures` is not zero. */
 #ifndef DOWNLINE_TEST_CHECK_H
 #define DOWNLINE_TEST_CHECK_H
@@ -17,6 +17,17 @@ static int failures = 0;
       fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
       ++failures;                                                              \
     }                                                                          \
+  } while (0)
+
+/* `call` returns DOWNLINE_OK (else its status and message are reported). */
+#define CHECK_OK(call)                                                                             \
+  do {                                                                                             \
+    downline_status check_status_ = (call);                                                        \
+    if (check_status_ != DOWNLINE_OK) {                                                            \
+      fprintf(stderr, "%s:%d: %s returned %s: %s\n", __FILE__, __LINE__, #call,                    \
+              downline_status_name(check_status_), downline_last_error_message());                 \
+      ++failures;                                                                                  \
+    }                                                                                              \
   } while (0)
 
 /* `call` returns `status` and the last error message contains `text`. */

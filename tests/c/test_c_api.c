@@ -17,16 +17,6 @@
 
 #include "check.h"
 
-#define CHECK_OK(call)                                                                           \
-  do {                                                                                           \
-    downline_status check_status_ = (call);                                                      \
-    if (check_status_ != DOWNLINE_OK) {                                                          \
-      fprintf(stderr, "%s:%d: %s returned %s: %s\n", __FILE__, __LINE__, #call,                  \
-              downline_status_name(check_status_), downline_last_error_message());               \
-      ++failures;                                                                                \
-    }                                                                                            \
-  } while (0)
-
 #define CHECK_STR(actual, expected)                                                                      \
   do {                                                                                                   \
     const char* a_ = (actual);                                                                           \

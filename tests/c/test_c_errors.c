@@ -15,16 +15,6 @@
 
 #include "check.h"
 
-#define CHECK_OK(call)                                                                                    \
-  do {                                                                                                    \
-    downline_status s_ = (call);                                                                          \
-    if (s_ != DOWNLINE_OK) {                                                                              \
-      fprintf(stderr, "%s:%d: %s returned %s: %s\n", __FILE__, __LINE__, #call, downline_status_name(s_), \
-              downline_last_error_message());                                                             \
-      ++failures;                                                                                         \
-    }                                                                                                     \
-  } while (0)
-
 static const char* plan_text =
     "{ \"name\": \"e\", \"bonuses\": [ { \"name\": \"level\", \"type\": \"unilevel\", \"rates\": [\"10%\"] } ] }";
 static const char* ids[] = {"R", "A", "B"};

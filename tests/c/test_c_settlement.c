@@ -5,8 +5,9 @@
  *   downline_test_c_settlement <case_dir> <out_prefix>   one case of tests/data/settlement
  *
  * Periods 1, 2, … (while args_<n> exists) run in a row, each with network_<n>.csv and the
- * previous period's state; the payables rows (read in minor units and formatted here) and the
- * files written by the library are compared with the hand-computed expected files.
+ * previous period's state; the payables rows and the settlement totals (read in minor units and
+ * formatted here) and the files written by the library are compared with the hand-computed
+ * expected files.
  */
 #include <downline/downline.h>
 
@@ -15,16 +16,6 @@
 #include <string.h>
 
 #include "check.h"
-
-#define CHECK_OK(call)                                                                             \
-  do {                                                                                             \
-    downline_status check_status_ = (call);                                                        \
-    if (check_status_ != DOWNLINE_OK) {                                                            \
-      fprintf(stderr, "%s:%d: %s returned %s: %s\n", __FILE__, __LINE__, #call,                    \
-              downline_status_name(check_status_), downline_last_error_message());                 \
-      ++failures;                                                                                  \
-    }                                                                                              \
-  } while (0)
 
 static void check_same(const char* what, const char* actual, const char* expected) {
   if (!actual || !expected || strcmp(actual, expected) != 0) {
@@ -124,6 +115,58 @@ static void expect_file(const char* what, const char* written, const char* expec
   free(expected);
 }
 
+/* `"<key>": "<minor formatted>"` is in the expected summary JSON `json`. */
+static void expect_figure(const char* json, const char* key, int64_t minor, int decimals, int n) {
+  char figure[64], text[128];
+  size_t needed = 0;
+  CHECK_OK(downline_format_minor(figure, sizeof figure, &needed, minor, decimals));
+  snprintf(text, sizeof text, "\"%s\": \"%s\"", key, figure);
+  if (!json || !strstr(json, text)) {
+    fprintf(stderr, "period %d: %s not in expected_settlement_%d.json\n", n, text, n);
+    ++failures;
+  }
+}
+
+/* The settlement totals read in minor units, against expected_settlement_<n>.json (the
+ * summary's "settlement", computed by hand). */
+static void check_settlement_totals(const downline_result* res, const char* case_dir, int n) {
+  char* path = path_of(case_dir, "expected_settlement_%d.json", n);
+  char* json = read_file(path);
+  const int decimals = downline_result_money_decimals(res);
+  downline_settlement_totals t;
+  int64_t all_deductions = 0;
+  char paid_members[64];
+  size_t i;
+  CHECK_OK(downline_result_settlement(&t, res));
+  expect_figure(json, "earned", t.earned, decimals, n);
+  expect_figure(json, "balance_in", t.balance_in, decimals, n);
+  expect_figure(json, "paid", t.paid, decimals, n);
+  expect_figure(json, "fees", t.fees, decimals, n);
+  expect_figure(json, "positive", t.carried_positive, decimals, n);
+  expect_figure(json, "negative", t.carried_negative, decimals, n);
+  expect_figure(json, "forfeited", t.forfeited, decimals, n);
+  snprintf(paid_members, sizeof paid_members, "\"paid_members\": %llu,", (unsigned long long)t.paid_members);
+  CHECK(json && strstr(json, paid_members));
+  CHECK(downline_result_deduction_count(res) == 2); /* admin and tax */
+  for (i = 0; i < downline_result_deduction_count(res); ++i) {
+    const char* name = NULL;
+    int64_t total = 0;
+    CHECK_OK(downline_result_deduction(&name, &total, res, i));
+    if (name) expect_figure(json, name, total, decimals, n);
+    all_deductions += total;
+  }
+  CHECK(t.deductions == all_deductions);
+  CHECK(downline_result_deduction_count(NULL) == 0);
+  CHECK(downline_result_settlement(&t, NULL) == DOWNLINE_ERROR_USAGE);
+  {
+    const char* name = NULL;
+    int64_t total = 0;
+    CHECK(downline_result_deduction(&name, &total, res, 2) == DOWNLINE_ERROR_USAGE);
+  }
+  free(json);
+  free(path);
+}
+
 int main(int argc, char** argv) {
   const char *case_dir, *prefix;
   char *plan_path, *sales_path, *payables_path, *state_path;
@@ -162,6 +205,7 @@ int main(int argc, char** argv) {
       check_same(expected_payables, rebuilt, expected_text);
       free(rebuilt);
       CHECK(downline_result_payable(&beyond, res, downline_result_payable_count(res)) == DOWNLINE_ERROR_USAGE);
+      check_settlement_totals(res, case_dir, n);
       CHECK_OK(downline_result_write_payables(res, payables_path));
       expect_file(expected_payables, payables_path, expected_payables);
       downline_state_destroy(&state);

@@ -67,7 +67,6 @@ downline_status guarded(F&& body) noexcept {
   }
 }
 
-/// Throws DOWNLINE_ERROR_USAGE "<function>: '<name>' is NULL" when `p` is NULL.
 /// An index check for readers: DOWNLINE_ERROR_USAGE naming the function when out of range.
 inline void check_index(std::size_t i, std::size_t size, const char* what, const char* function) {
   if (i >= size)
@@ -75,6 +74,7 @@ inline void check_index(std::size_t i, std::size_t size, const char* what, const
                                                          size, what, i));
 }
 
+/// Throws DOWNLINE_ERROR_USAGE "<function>: argument '<name>' is NULL" when `p` is NULL.
 inline void require(const void* p, const char* name, const char* function) {
   if (!p) throw status_error(DOWNLINE_ERROR_USAGE, std::string(function) + ": argument '" + name + "' is NULL");
 }

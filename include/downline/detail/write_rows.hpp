@@ -27,7 +27,7 @@ void write_rows(output_file& out, std::size_t count, Format&& format) {
     }
     return;
   }
-  constexpr std::size_t window = 16;
+  constexpr std::size_t window = 4;
   struct formatted {
     std::vector<std::string> texts = std::vector<std::string>(window);
     std::size_t count = 0;

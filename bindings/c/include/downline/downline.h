@@ -564,6 +564,33 @@ DOWNLINE_C_API downline_status downline_result_payable(downline_payable* out, co
 /** Writes payables.csv atomically, byte for byte as `downline run --payables`. */
 DOWNLINE_C_API downline_status downline_result_write_payables(const downline_result* result, const char* path);
 
+/**
+ * The settlement's totals over every member (the summary JSON's "settlement"), in minor units.
+ * Each deduction rule's own total: downline_result_deduction.
+ */
+typedef struct downline_settlement_totals {
+  int64_t earned;           /**< payouts of the period, after the cap, with adjustments */
+  int64_t balance_in;       /**< the state's balances */
+  int64_t paid;
+  uint64_t paid_members;
+  int64_t fees;
+  int64_t deductions;       /**< every deduction rule's total, added */
+  int64_t carried_positive; /**< positive balances carried into the next period */
+  int64_t carried_negative; /**< negative balances carried (zero or less) */
+  int64_t forfeited;
+} downline_settlement_totals;
+
+DOWNLINE_C_API downline_status downline_result_settlement(downline_settlement_totals* out,
+                                                          const downline_result* result);
+/** Number of the plan's deduction rules (0 for NULL). */
+DOWNLINE_C_API size_t downline_result_deduction_count(const downline_result* result);
+/**
+ * Deduction rule i's name (valid while the result lives) and its total over every member, in
+ * minor units. Errors: DOWNLINE_ERROR_USAGE for i out of range.
+ */
+DOWNLINE_C_API downline_status downline_result_deduction(const char** name, int64_t* total,
+                                                         const downline_result* result, size_t i);
+
 /* ---- custom bonus types ------------------------------------------------------------------- */
 
 /**
