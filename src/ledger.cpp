@@ -61,24 +61,34 @@ ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std:
   std::error_code ec;
   const std::uint64_t bytes = std::filesystem::file_size(path, ec);
   if (!ec) builder.reserve(static_cast<std::size_t>(bytes / 16));
-  std::optional<csv_split> split;
-  if (!ec && bytes > split_above) split = find_csv_split(path, csv.offset(), bytes);
-  if (!split) {
+  std::vector<csv_split> splits;
+  if (!ec && bytes > split_above) splits = find_csv_splits(path, csv.offset(), bytes, split_parts);
+  if (splits.empty()) {
     parse_rows(csv, columns, builder);
     return builder;
   }
-  // Every newline between the header and the split starts a line.
-  csv_reader rest_csv(path, csv.header(), split->offset, bytes, csv.next_line() + split->newlines);
-  ledger_builder rest(csv.source());
-  rest.reserve(static_cast<std::size_t>(bytes / 32));
-  // The file's second half parsed beside its first; the first's error is the one reported.
-  detail::side_by_side(
-      [&] {
-        csv.limit(split->offset);
-        parse_rows(csv, columns, builder);
-      },
-      [&] { parse_rows(rest_csv, columns, rest); });
-  builder.append(std::move(rest));
+  // Parts of the file parsed on the threads, each by whichever is free (one may still be
+  // loading the network); the lowest part's error is the one reported, the file's first.
+  // Every newline between the header and a split starts a line.
+  const std::size_t first_line = csv.next_line();
+  std::vector<ledger_builder> rest;
+  for (std::size_t p = 0; p < splits.size(); ++p) {
+    rest.emplace_back(csv.source());
+    rest.back().reserve(static_cast<std::size_t>(bytes / 16 / (splits.size() + 1) * 2));
+  }
+  detail::parallel_for(detail::chunking{splits.size() + 1, 1, splits.size() + 1},
+                       [&](std::size_t part, std::size_t, std::size_t) {
+                         if (part == 0) {
+                           csv.limit(splits[0].offset);
+                           parse_rows(csv, columns, builder);
+                           return;
+                         }
+                         const csv_split& from = splits[part - 1];
+                         csv_reader part_csv(path, csv.header(), from.offset, bytes, first_line + from.newlines);
+                         if (part < splits.size()) part_csv.limit(splits[part].offset);
+                         parse_rows(part_csv, columns, rest[part - 1]);
+                       });
+  for (ledger_builder& part : rest) builder.append(std::move(part));
   return builder;
 }
 

@@ -108,14 +108,17 @@ class ledger_builder {
   ledger_builder(const network& net, std::string source, bool rows_are_lines = true);
 
   /// Parses sales.csv (SPEC §2) without a network: every check but the member ids. Files
-  /// of more than `split_above` bytes are split at a newline and the halves parsed on two
-  /// threads (not when the first half holds a quote: a quoted newline could straddle the
-  /// split); errors are reported in file order either way. Without `order_ids` the order_id
+  /// of more than `split_above` bytes are split at newlines into split_parts parts parsed on
+  /// the threads (not when a quote comes before the last split: a quoted newline could
+  /// straddle it); errors are reported in file order either way. Without `order_ids` the order_id
   /// column is not kept (only explanations show it; at 30M lines it takes 0.5 GB).
   static ledger_builder parse_csv(const std::filesystem::path& path, std::uint64_t split_above = split_size,
                                   bool order_ids = true);
-  /// Files above this size are worth two parsers (64 MiB).
+  /// Files above this size are worth several parsers (64 MiB).
   static constexpr std::uint64_t split_size = 64 << 20;
+  /// Parts a large file is split into: more than the two threads of a small machine, so a
+  /// thread busy with something else (loading the network) does not hold a whole half.
+  static constexpr std::size_t split_parts = 4;
 
   void reserve(std::size_t lines);
   /// Adds a line from text; empty `volume` means "equal to amount", empty `kind` is retail.

@@ -45,7 +45,7 @@ int compare_command(int argc, char** argv) {
     plans.push_back(&rules[i]);
   }
   show.stage("reading the network and the sales");
-  // As in run: the sales beside the network, a large file in two halves.
+  // As in run: the sales beside the network, a large file in parts.
   detail::background<ledger_builder> parsing(
       [&] { return ledger_builder::parse_csv(sales_path, ledger_builder::split_size, false); });
   const loaded_network loaded = load_network(network_path);  // network.csv or a compiled .dlnet

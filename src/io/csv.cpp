@@ -80,27 +80,46 @@ void csv_reader::fail(std::size_t line, std::string_view what, std::string_view 
   throw input_error(fmt::format("{}:{}: {} {}", source_, line, what, quote_value(value)));
 }
 
-std::optional<csv_split> find_csv_split(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t size) {
+std::vector<csv_split> find_csv_splits(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t size,
+                                       std::size_t parts) {
+  std::vector<csv_split> splits;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f || std::fseek(f.get(), static_cast<long>(begin), SEEK_SET) != 0) return std::nullopt;
-  const std::uint64_t middle = begin + (size - begin) / 2;
+  if (parts < 2 || size <= begin || !f || std::fseek(f.get(), static_cast<long>(begin), SEEK_SET) != 0) return splits;
+  // The k-th split is the first newline at or past begin + k/parts of the rows' bytes.
+  auto target = [&](std::size_t k) { return begin + (size - begin) / parts * k; };
   std::vector<char> block(1 << 22);
   std::uint64_t position = begin;
   std::size_t newlines = 0;
-  for (;;) {
-    std::size_t n = std::fread(block.data(), 1, block.size(), f.get());
-    if (n == 0) return std::nullopt;
+  while (splits.size() + 1 < parts) {
+    const std::size_t n = std::fread(block.data(), 1, block.size(), f.get());
+    if (n == 0) return splits;  // no newline past the last target: fewer parts
     const char* data = block.data();
-    if (std::memchr(data, '"', n)) return std::nullopt;
-    std::size_t from = position >= middle ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(middle - position, n));
-    newlines += static_cast<std::size_t>(std::count(data, data + from, '\n'));
-    if (from < n) {
-      const std::size_t at = static_cast<std::size_t>(std::find(data + from, data + n, '\n') - data);
-      if (at < n) return csv_split{position + at + 1, newlines + 1};
-      newlines += static_cast<std::size_t>(std::count(data + from, data + n, '\n'));
+    if (std::memchr(data, '"', n)) return {};
+    std::size_t at = 0;  // bytes of the block counted so far
+    while (splits.size() + 1 < parts) {
+      const std::uint64_t want = std::max(target(splits.size() + 1), position + at);
+      if (want >= position + n) break;
+      const auto from = static_cast<std::size_t>(want - position);
+      newlines += static_cast<std::size_t>(std::count(data + at, data + from, '\n'));
+      const auto newline = static_cast<std::size_t>(std::find(data + from, data + n, '\n') - data);
+      if (newline == n) {
+        at = from;
+        break;
+      }
+      newlines += 1;  // the newline itself; none lies between `from` and it
+      splits.push_back({position + newline + 1, newlines});
+      at = newline + 1;
     }
+    newlines += static_cast<std::size_t>(std::count(data + at, data + n, '\n'));
     position += n;
   }
+  return splits;
+}
+
+std::optional<csv_split> find_csv_split(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t size) {
+  const std::vector<csv_split> splits = find_csv_splits(path, begin, size, 2);
+  if (splits.empty()) return std::nullopt;
+  return splits.front();
 }
 
 bool csv_reader::fill() {

@@ -6,14 +6,17 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <string>
 
 #include "downline/date.hpp"
 #include "downline/error.hpp"
+#include "downline/io/csv.hpp"
 #include "temp_csv.hpp"
 
 using namespace downline;
@@ -293,7 +296,7 @@ TEST_CASE("ledger_builder: values and 'row i' locations", "[ledger]") {
   }
 }
 
-TEST_CASE("ledger: a file parsed in two halves equals one parsed in one piece", "[ledger]") {
+TEST_CASE("ledger: a file parsed in parts equals one parsed in one piece", "[ledger]") {
   const network net = abc();
   // Rows with and without dates and order ids, a blank line and CRLF, so the halves differ.
   std::string text = "member_id,amount,volume,kind,date,order_id\n";
@@ -331,6 +334,18 @@ TEST_CASE("ledger: a file parsed in two halves equals one parsed in one piece", 
       CHECK(std::string(e.what()) == bad.at(last_line) + ": amount is not a decimal number 'oops'");
     }
   }
+  SECTION("of errors in two parts, the earlier part's is reported") {
+    // Row 120 (line 122) is in the second of four parts, the appended row in the last.
+    std::string two_bad = text;
+    two_bad.replace(two_bad.find("\nA,120.20"), 9, "\nA,12x.20");
+    temp_csv bad(two_bad + "A,oops,1,retail,,\n");
+    try {
+      ledger_builder::parse_csv(bad.path, 0);
+      FAIL("no error");
+    } catch (const input_error& e) {
+      CHECK(std::string(e.what()) == bad.at(122) + ": amount is not a decimal number '12x.20'");
+    }
+  }
   SECTION("an unknown member in the second half is found after the merge") {
     temp_csv bad(text + "Q,1,1,retail,,\n");
     try {
@@ -348,6 +363,38 @@ TEST_CASE("ledger: a file parsed in two halves equals one parsed in one piece", 
     CHECK(parsed.size() == one.size());
     CHECK(parsed.amount(399) == one.amount(399));
   }
+}
+
+TEST_CASE("csv: a file's rows split into parts at newlines, with the newlines before each", "[ledger]") {
+  std::mt19937 random(11);
+  std::string text = "h\n";
+  for (int i = 0; i < 3000; ++i) text += std::string(1 + random() % 30, 'x') + (random() % 9 == 0 ? "\n\n" : "\n");
+  text += std::string(5000, 'y') + "\n";  // a last row longer than a part of a small split
+  temp_csv f(text);
+  const std::uint64_t begin = 2, size = text.size();
+  for (std::size_t parts : {2u, 3u, 4u, 7u, 16u}) {
+    INFO(parts << " parts");
+    const std::vector<csv_split> splits = find_csv_splits(f.path, begin, size, parts);
+    REQUIRE(splits.size() == parts - 1);
+    std::uint64_t previous = begin;
+    for (std::size_t k = 0; k < splits.size(); ++k) {
+      CHECK(splits[k].offset > previous);
+      CHECK(splits[k].offset >= begin + (size - begin) / parts * (k + 1));
+      CHECK(text[splits[k].offset - 1] == '\n');
+      // The first newline at or past the share: none between the share and the split's.
+      const std::uint64_t share = std::max(begin + (size - begin) / parts * (k + 1), previous);
+      CHECK(text.find('\n', share) == splits[k].offset - 1);
+      CHECK(splits[k].newlines == static_cast<std::size_t>(std::count(text.begin() + 2, text.begin() + static_cast<std::ptrdiff_t>(splits[k].offset), '\n')));
+      previous = splits[k].offset;
+    }
+  }
+  // Parts past the last newline are not made; a quote before the last split allows none.
+  CHECK(find_csv_splits(f.path, begin, size, 5000).size() < 4999);
+  std::string quoted = text;
+  quoted[10] = '"';
+  temp_csv q(quoted);
+  CHECK(find_csv_splits(q.path, begin, size, 4).empty());
+  CHECK(find_csv_split(f.path, begin, size)->offset == find_csv_splits(f.path, begin, size, 2).front().offset);
 }
 
 TEST_CASE("ledger_builder: the sale-line rules the bindings call", "[ledger]") {

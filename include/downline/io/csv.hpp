@@ -105,6 +105,11 @@ struct csv_split {
 /// nullopt when no split is safe (a quote before it: a quoted field may hold a newline) or
 /// there is no newline past the middle.
 std::optional<csv_split> find_csv_split(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t size);
+/// Where to split rows [begin, size) into `parts` of about equal bytes: the splits in file order
+/// (each just after the first newline at or past its share, `newlines` counted from begin),
+/// fewer when the last rows are too long to split, none when a quote comes before the last.
+std::vector<csv_split> find_csv_splits(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t size,
+                                       std::size_t parts);
 
 /// Quotes a CSV field when it needs it (comma, quote, CR or LF), for writers.
 void append_csv_field(std::string& out, std::string_view field);
