@@ -74,7 +74,7 @@ ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std:
   std::vector<ledger_builder> rest;
   for (std::size_t p = 0; p < splits.size(); ++p) {
     rest.emplace_back(csv.source());
-    rest.back().reserve(static_cast<std::size_t>(bytes / 16 / (splits.size() + 1) * 2));
+    rest.back().reserve(static_cast<std::size_t>(bytes / 16 / (splits.size() + 1)));
   }
   detail::parallel_for(detail::chunking{splits.size() + 1, 1, splits.size() + 1},
                        [&](std::size_t part, std::size_t, std::size_t) {
@@ -88,7 +88,10 @@ ledger_builder ledger_builder::parse_csv(const std::filesystem::path& path, std:
                          if (part < splits.size()) part_csv.limit(splits[part].offset);
                          parse_rows(part_csv, columns, rest[part - 1]);
                        });
-  for (ledger_builder& part : rest) builder.append(std::move(part));
+  for (ledger_builder& part : rest) {
+    builder.append(std::move(part));
+    part = ledger_builder(csv.source());  // its memory back before the next part is copied
+  }
   return builder;
 }
 
