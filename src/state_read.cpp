@@ -214,7 +214,7 @@ class state_rows {
     unresolved_.clear();
     for (std::size_t i = 0; i < id_ends_.size(); ++i) {
       const std::string_view wanted = id(i);
-      const std::uint32_t last = std::min(next_row_ + skips, net.size());
+      const auto last = static_cast<std::uint32_t>(std::min<std::uint64_t>(std::uint64_t{next_row_} + skips, net.size()));
       std::uint32_t row = next_row_;
       while (row < last && net.id_at_row(row) != wanted) ++row;
       if (row < last) {
