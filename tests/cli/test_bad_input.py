@@ -25,7 +25,6 @@ Standard library + pytest only.
 
 import copy
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -33,28 +32,13 @@ from pathlib import Path
 
 import pytest
 
+from cli_binary import CLI, CLI_ENV as _CLI_ENV, requires_cli
+
 # --------------------------------------------------------------------------------------
 # locating the CLI
 # --------------------------------------------------------------------------------------
 
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-
-pytestmark = pytest.mark.skipif(
-    not _CLI_ENV,
-    reason="DOWNLINE_CLI is not set: point it at the downline binary "
-    "(e.g. DOWNLINE_CLI=build/release/downline) to run the CLI bad-input suite",
-)
-
-
-def _cli_command():
-    """The CLI as an argv prefix; a relative path is resolved against the starting cwd."""
-    argv = shlex.split(_CLI_ENV)
-    if argv and os.sep in argv[0]:
-        argv[0] = os.path.abspath(argv[0])
-    return argv
-
-
-_CLI = _cli_command() if _CLI_ENV else []
+pytestmark = requires_cli
 
 PREFIX = "downline: error: "
 TIMEOUT_S = 60
@@ -215,7 +199,7 @@ class Case:
         return self.call(self.run_args(*extra))
 
     def call(self, args):
-        cmd = _CLI + list(args)
+        cmd = CLI + list(args)
         try:
             self.proc = subprocess.run(
                 cmd, cwd=str(self.dir), stdin=subprocess.DEVNULL,
@@ -233,7 +217,7 @@ class Case:
 
     def describe(self):
         return (
-            f"\n  command: {shlex.join(_CLI + list(self.proc.args[len(_CLI):]))}"
+            f"\n  command: {shlex.join(CLI + list(self.proc.args[len(CLI):]))}"
             f"\n  exit code: {self.proc.returncode}"
             f"\n  stderr: {self.stderr!r}"
             f"\n  stdout: {self.stdout[:400]!r}"

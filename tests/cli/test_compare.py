@@ -16,8 +16,6 @@ Standard library + pytest only.
 
 import csv
 import json
-import os
-import shlex
 import subprocess
 from collections import defaultdict
 from decimal import Decimal
@@ -25,19 +23,18 @@ from pathlib import Path
 
 import pytest
 
+from cli_binary import cli_argv, requires_cli
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO = ROOT / "examples" / "data" / "demo"
 PLANS = ROOT / "examples" / "plans"
 COMPARED = [DEMO / "plan.json", PLANS / "binary.json", PLANS / "stairstep_breakaway.json",
             PLANS / "unilevel_matching.json", PLANS / "hybrid_binary_unilevel_matching.json"]
 
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-pytestmark = pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set (e.g. DOWNLINE_CLI=build/release/downline)")
-
+pytestmark = requires_cli
 
 def cli(*args):
-    argv = shlex.split(_CLI_ENV)
-    argv[0] = os.path.abspath(argv[0]) if os.sep in argv[0] else argv[0]
+    argv = cli_argv()
     return subprocess.run(argv + [str(a) for a in args], capture_output=True, text=True, timeout=60)
 
 

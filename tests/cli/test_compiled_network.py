@@ -11,7 +11,6 @@ with a message naming the file.
     DOWNLINE_CLI=build/release/downline python3 -m pytest tests/cli/test_compiled_network.py
 """
 
-import os
 import shlex
 import struct
 import subprocess
@@ -19,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from cli_binary import CLI, requires_cli
+
 GOLDEN_DIR = Path(__file__).parent.parent / "data" / "golden"
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-pytestmark = pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set")
-CLI = [os.path.abspath(a) if i == 0 and os.sep in a else a for i, a in enumerate(shlex.split(_CLI_ENV))]
+pytestmark = requires_cli
 CASES = sorted(p.name for p in GOLDEN_DIR.iterdir() if p.is_dir()) if GOLDEN_DIR.is_dir() else []
 OUTPUTS = ["out", "ranks", "lines", "summary-json", "state-out"]
 

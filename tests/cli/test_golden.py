@@ -30,7 +30,6 @@ import csv
 import decimal
 import io
 import json
-import os
 import shlex
 import subprocess
 from decimal import Decimal
@@ -38,15 +37,11 @@ from pathlib import Path
 
 import pytest
 
+from cli_binary import CLI, requires_cli
+
 GOLDEN_DIR = Path(__file__).parent.parent / "data" / "golden"
 
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-
-pytestmark = pytest.mark.skipif(
-    not _CLI_ENV,
-    reason="DOWNLINE_CLI is not set: point it at the downline binary "
-    "(e.g. DOWNLINE_CLI=build/release/downline) to run the golden cases",
-)
+pytestmark = requires_cli
 
 TIMEOUT_S = 120
 
@@ -60,17 +55,6 @@ _ROUNDING = {
     "down": decimal.ROUND_DOWN,            # toward zero
     "up": decimal.ROUND_UP,                # away from zero
 }
-
-
-def _cli_command():
-    """The CLI as an argv prefix; a relative path is resolved against the starting cwd."""
-    argv = shlex.split(_CLI_ENV)
-    if argv and os.sep in argv[0]:
-        argv[0] = os.path.abspath(argv[0])
-    return argv
-
-
-_CLI = _cli_command() if _CLI_ENV else []
 
 
 def _case_names():
@@ -169,7 +153,7 @@ def run_case(tmp_path_factory):
             return _RUNS[name]
         case_dir = GOLDEN_DIR / name
         out_dir = tmp_path_factory.mktemp(f"golden_{name}")
-        cmd = _CLI + [
+        cmd = CLI + [
             "run",
             "--plan", str(case_dir / "plan.json"),
             "--network", str(case_dir / "network.csv"),

@@ -17,25 +17,18 @@ Standard library + pytest only.
 """
 
 import csv
-import os
 import shlex
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from cli_binary import cli_argv, requires_cli
+
 HISTORY_DIR = Path(__file__).parent.parent / "data" / "history"
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-pytestmark = pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set")
+pytestmark = requires_cli
 PREFIX = "downline: error: "
 FILE_FLAGS = {"--overrides", "--adjustments", "--state-in"}
-
-
-def _cli():
-    argv = shlex.split(_CLI_ENV)
-    if argv and os.sep in argv[0]:
-        argv[0] = os.path.abspath(argv[0])
-    return argv
 
 
 CASES = sorted(p.name for p in HISTORY_DIR.iterdir() if p.is_dir()) if HISTORY_DIR.is_dir() else []
@@ -54,7 +47,7 @@ def _run(case_dir, out_dir, k, state_in=None, extra=()):
     """Runs period k of the case (its args_<k> unless `extra` gives its own --period)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs = {name: out_dir / f"{name}.csv" for name in ("payouts", "ranks", "state", "lines")}
-    cmd = _cli() + ["run", "--plan", str(case_dir / "plan.json"), "--network", str(case_dir / "network.csv"),
+    cmd = cli_argv() + ["run", "--plan", str(case_dir / "plan.json"), "--network", str(case_dir / "network.csv"),
                     "--sales", str(case_dir / "sales.csv"), "--out", str(outputs["payouts"]),
                     "--ranks", str(outputs["ranks"]), "--state-out", str(outputs["state"]),
                     "--lines", str(outputs["lines"]), "--quiet"] + list(extra)
@@ -196,7 +189,7 @@ def test_a_later_state_is_refused(tmp_path):
 
 
 def test_the_demo_tells_the_three_month_story():
-    proc = subprocess.run(_cli() + ["demo"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(cli_argv() + ["demo"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     story = proc.stdout[proc.stdout.index("Three months of history"):]
     months = story.split("\n2026-")

@@ -9,14 +9,13 @@ Each case must exit 1 with ``downline: error: ``, name the value escaped and bou
 
 import json
 import os
-import shlex
 import subprocess
 
 import pytest
 
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-pytestmark = pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set")
-CLI = [os.path.abspath(a) if i == 0 and os.sep in a else a for i, a in enumerate(shlex.split(_CLI_ENV))]
+from cli_binary import CLI, requires_cli
+
+pytestmark = requires_cli
 
 PLAN = {"name": "hostile", "bonuses": [{"name": "level", "type": "unilevel", "rates": ["10%", "5%"]}]}
 NETWORK = b"id,sponsor_id\nA,\nB,A\nC,B\n"

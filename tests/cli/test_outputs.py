@@ -6,15 +6,14 @@ output, symlinks, FIFOs and devices. See docs/reliability.md.
 
 import json
 import os
-import shlex
 import subprocess
 import threading
 
 import pytest
 
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-pytestmark = pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set")
-CLI = [os.path.abspath(a) if i == 0 and os.sep in a else a for i, a in enumerate(shlex.split(_CLI_ENV))]
+from cli_binary import CLI, requires_cli
+
+pytestmark = requires_cli
 
 PLAN = {"name": "outputs", "bonuses": [{"name": "level", "type": "unilevel", "rates": ["10%"]}]}
 PAYOUTS = "member_id,bonus,amount\nA,level,5.00\n"

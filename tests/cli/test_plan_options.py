@@ -9,25 +9,22 @@ Standard library + pytest only.
 
 import csv
 import json
-import os
-import shlex
 import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from cli_binary import cli_argv, requires_cli
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden"
 DEMO = ROOT / "examples" / "data" / "demo"
 
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-pytestmark = pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set (e.g. DOWNLINE_CLI=build/release/downline)")
-
+pytestmark = requires_cli
 
 def cli(*args):
-    argv = shlex.split(_CLI_ENV)
-    argv[0] = os.path.abspath(argv[0]) if os.sep in argv[0] else argv[0]
+    argv = cli_argv()
     return subprocess.run(argv + [str(a) for a in args], capture_output=True, text=True, timeout=60)
 
 

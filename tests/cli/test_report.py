@@ -12,8 +12,6 @@ Run with DOWNLINE_CLI=build/release/downline python3 -m pytest tests/cli/test_re
 
 import csv
 import json
-import os
-import shlex
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -21,15 +19,16 @@ from pathlib import Path
 
 import pytest
 
+from cli_binary import cli_argv, requires_cli
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 CASE = ROOT / "tests" / "data" / "report" / "disclosure"
 DEMO = ROOT / "examples" / "data" / "demo"
 PLANS = ROOT / "examples" / "plans"
 
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
 BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
 pytestmark = [
-    pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set (e.g. DOWNLINE_CLI=build/release/downline)"),
+    requires_cli,
     pytest.mark.skipif(BROWSER is None, reason="no headless Chromium (apt-get install chromium)"),
 ]
 
@@ -45,8 +44,7 @@ SUMMARY_ROWS = {
 
 
 def cli(*args):
-    argv = shlex.split(_CLI_ENV)
-    argv[0] = os.path.abspath(argv[0]) if os.sep in argv[0] else argv[0]
+    argv = cli_argv()
     r = subprocess.run(argv + [str(a) for a in args], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     return r

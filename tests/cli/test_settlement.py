@@ -16,7 +16,6 @@ DOWNLINE_CLI, e.g. DOWNLINE_CLI=build/release/downline python3 -m pytest tests/c
 
 import csv
 import json
-import os
 import shlex
 import subprocess
 from decimal import Decimal
@@ -24,21 +23,15 @@ from pathlib import Path
 
 import pytest
 
-CASES_DIR = Path(__file__).parent.parent / "data" / "settlement"
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
+from cli_binary import cli_argv, requires_cli
 
-pytestmark = pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set: point it at the downline binary")
+CASES_DIR = Path(__file__).parent.parent / "data" / "settlement"
+
+pytestmark = requires_cli
 
 TIMEOUT_S = 60
 PREFIX = "downline: error: "
 MONEY = ("earned", "balance_in", "fee", "deductions", "paid", "balance_out", "forfeited")
-
-
-def _cli():
-    argv = shlex.split(_CLI_ENV)
-    if argv and os.sep in argv[0]:
-        argv[0] = os.path.abspath(argv[0])
-    return argv
 
 
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir()) if CASES_DIR.is_dir() else []
@@ -49,7 +42,7 @@ def _periods(case_dir):
 
 
 def _invoke(args):
-    proc = subprocess.run(_cli() + args, capture_output=True, text=True, timeout=TIMEOUT_S)
+    proc = subprocess.run(cli_argv() + args, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert proc.returncode >= 0, f"killed by signal {-proc.returncode}: {proc.stderr}"
     return proc
 

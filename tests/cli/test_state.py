@@ -23,35 +23,20 @@ Standard library + pytest only.
 """
 
 import json
-import os
 import shlex
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from cli_binary import CLI, requires_cli
+
 PERIODS_DIR = Path(__file__).parent.parent / "data" / "periods"
 
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-
-pytestmark = pytest.mark.skipif(
-    not _CLI_ENV,
-    reason="DOWNLINE_CLI is not set: point it at the downline binary "
-    "(e.g. DOWNLINE_CLI=build/release/downline) to run the two-period cases",
-)
+pytestmark = requires_cli
 
 PREFIX = "downline: error: "
 TIMEOUT_S = 60
-
-
-def _cli_command():
-    argv = shlex.split(_CLI_ENV)
-    if argv and os.sep in argv[0]:
-        argv[0] = os.path.abspath(argv[0])
-    return argv
-
-
-_CLI = _cli_command() if _CLI_ENV else []
 
 
 def _case_names():
@@ -76,7 +61,7 @@ def _run(case_dir, out_dir, period, state_in=None, plan=None, extra=()):
         "lines": out_dir / "lines.csv",
         "summary": out_dir / "summary.json",
     }
-    cmd = _CLI + [
+    cmd = CLI + [
         "run",
         "--plan", str(plan or case_dir / "plan.json"),
         "--network", str(case_dir / "network.csv"),

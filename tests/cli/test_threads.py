@@ -11,14 +11,14 @@ DOWNLINE_CLI=build/release/downline python3 -m pytest tests/cli/test_threads.py
 
 import json
 import os
-import shlex
 import subprocess
 from pathlib import Path
 
 import pytest
 
-_CLI_ENV = os.environ.get("DOWNLINE_CLI", "").strip()
-pytestmark = pytest.mark.skipif(not _CLI_ENV, reason="DOWNLINE_CLI is not set: point it at the downline binary")
+from cli_binary import cli_argv, requires_cli
+
+pytestmark = requires_cli
 
 ROOT = Path(__file__).parent.parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden"
@@ -47,17 +47,10 @@ RANKED = {
 }
 
 
-def _cli():
-    argv = shlex.split(_CLI_ENV)
-    if argv and os.sep in argv[0]:
-        argv[0] = os.path.abspath(argv[0])
-    return argv
-
-
 def _invoke(args, env_extra=None, check=True):
     env = {k: v for k, v in os.environ.items() if k not in ("DOWNLINE_THREADS", "DOWNLINE_PARALLEL_THRESHOLD")}
     env.update(env_extra or {})
-    proc = subprocess.run(_cli() + [str(a) for a in args], capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
+    proc = subprocess.run(cli_argv() + [str(a) for a in args], capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
     assert proc.returncode >= 0, f"killed by signal {-proc.returncode}: {proc.stderr}"
     if check:
         assert proc.returncode == 0, proc.stderr
