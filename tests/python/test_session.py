@@ -82,6 +82,10 @@ def test_random_adds_equal_run(plan_json, period):
         assert rows(mine.payouts) == rows(expected)
         expected_lines = full.lines[full.lines["member_id"] == member].reset_index(drop=True)
         assert rows(mine.lines) == rows(expected_lines)
+        # The root's subtree is everyone: under U8 its estimate reads the kept level bases.
+        root = s.estimate("R")
+        assert rows(root.payouts) == rows(full.payouts[full.payouts["member_id"] == "R"].reset_index(drop=True))
+        assert rows(root.payables) == rows(full.payables[full.payables["member_id"] == "R"].reset_index(drop=True))
     assert len(s) == len(all_ids)
 
 
