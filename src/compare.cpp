@@ -36,8 +36,12 @@ plan_outcome outcome_with(const result& r, const plan& rules, std::vector<minor_
   o.totals = r.totals;
   const network& net = *r.net;
   o.member_totals = std::move(member_totals);
-  o.paid_rank.resize(net.size());
-  for (std::uint32_t row = 0; row < net.size(); ++row) o.paid_rank[row] = r.q.rank[net.member_at_row(row)];
+  if (rules.ranks.empty()) {
+    o.paid_rank.assign(net.size(), no_rank);  // every member's, without a gather in row order
+  } else {
+    o.paid_rank.resize(net.size());
+    for (std::uint32_t row = 0; row < net.size(); ++row) o.paid_rank[row] = r.q.rank[net.member_at_row(row)];
+  }
   for (const rank_definition& rank : rules.ranks) o.rank_names.push_back(rank.name);
   if (!r.lines.empty()) {
     o.level_totals.resize(r.bonus_names.size());

@@ -163,7 +163,7 @@ TEST_CASE("the cap cuts the pay but the matched volume is consumed in full", "[b
   CHECK(c.carry_out[0] == 0);
 }
 
-TEST_CASE("max_carry clips a positive side; negative legs carry and pair nothing", "[binary]") {
+TEST_CASE("max_carry clips a positive side, negative legs carry and pair nothing", "[binary]") {
   const plan p = binary_plan(R"("rate": "10%", "max_carry": "500")");
   binary_legs l = paired(p, 0, 0, pts(3000), pts(1000));
   CHECK(l.pay == money(100));
@@ -276,7 +276,7 @@ TEST_CASE("rate_by_rank and cap_by_rank: the highest listed rank at or below the
   CHECK(capped.matched[0] == pts(1500));  // consumed in full
 }
 
-TEST_CASE("pay_by_rank per cycle; cap_by_rank without a plain cap leaves lower ranks uncapped", "[binary][by_rank]") {
+TEST_CASE("pay_by_rank per cycle, cap_by_rank without a plain cap leaves lower ranks uncapped", "[binary][by_rank]") {
   // HB Naturals-style $8 / $16 / $24 per cycle of 100 : 100.
   const plan p = binary_plan(R"("cycle": {"left": "100", "right": "100", "pay": "8.00"},
                                 "pay_by_rank": {"Silver": "16.00", "Gold": "24.00"},

@@ -159,7 +159,7 @@ TEST_CASE("compare: qualify_alike compares what qualification reads", "[compare]
   CHECK_FALSE(qualify_alike(a, plan::from_json(family[9].json())));  // a rank's requirement
 }
 
-TEST_CASE("level_bases: V × rates is each member's exact sum; a sum past int64 does not fit", "[compare]") {
+TEST_CASE("level_bases: V × rates is each member's exact sum, a sum past int64 does not fit", "[compare]") {
   // Two members, two levels: member 0 earns 300 and 50 on levels 1 and 2, member 1 earns
   // 7 on level 2. With rates 10 and 3: member 0: 10 × 300 + 3 × 50 = 3150; member 1: 21.
   detail::level_bases v(2, 2);

@@ -241,7 +241,7 @@ TEST_CASE("csv: missing file and directory are io errors", "[csv]") {
   CHECK(msg.find("directory") != std::string::npos);
 }
 
-TEST_CASE("csv: rows of max_row_bytes are read across block boundaries; one byte more is an error", "[csv]") {
+TEST_CASE("csv: rows of max_row_bytes are read across block boundaries, one byte more is an error", "[csv]") {
   const std::size_t max = csv_reader::max_row_bytes;
   // A plain row and a quoted one (a comma, a newline and a "" inside), each exactly `max`
   // bytes with its newline, after a short row so that each straddles a block boundary.

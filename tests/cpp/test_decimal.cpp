@@ -219,7 +219,7 @@ TEST_CASE("pow10_i128", "[decimal]") {
   CHECK(format_fixed(pow10_i128(38), 0) == "1" + std::string(38, '0'));
 }
 
-TEST_CASE("parse_decimal(format_fixed(v)) round trips; format_trimmed parses back too", "[decimal]") {
+TEST_CASE("parse_decimal(format_fixed(v)) round trips, format_trimmed parses back too", "[decimal]") {
   std::mt19937_64 rng(20240229);
   for (int i = 0; i < 20000; ++i) {
     std::int64_t v = static_cast<std::int64_t>(rng());

@@ -454,7 +454,7 @@ loaded_case load_shuffled(const random_case& c, std::mt19937& rng, const fs::pat
 
 }  // namespace
 
-TEST_CASE("engine property: shuffled network and sales rows give identical payouts; the cap holds",
+TEST_CASE("engine property: shuffled network and sales rows give identical payouts, the cap holds",
           "[engine]") {
   std::mt19937 rng(424242);
   temp_dir dir;

@@ -34,7 +34,7 @@ std::vector<row> star_of_ten() {
 
 }  // namespace
 
-TEST_CASE("matrix pays placement uplines by level; a unilevel of the same plan follows the sponsor", "[matrix]") {
+TEST_CASE("matrix pays placement uplines by level, a unilevel of the same plan follows the sponsor", "[matrix]") {
   const network net = make_network(star_of_ten());
   const ledger sales = make_ledger(net, {{"K", "100.00"}, {"E", "40.00"}, {"B", "10.00"}});
   const plan p = plan::from_json(R"({"name": "m", "bonuses": [
@@ -45,7 +45,7 @@ TEST_CASE("matrix pays placement uplines by level; a unilevel of the same plan f
                                            {"A/mx", "4.70"}, {"A/uni", "15.00"}, {"B/mx", "2.00"}, {"D/mx", "5.00"}});
 }
 
-TEST_CASE("matrix compression none keeps an unqualified level; dynamic skips it", "[matrix]") {
+TEST_CASE("matrix compression none keeps an unqualified level, dynamic skips it", "[matrix]") {
   // Chain of placement: A ← B ← C ← D (each sponsors the next); B is inactive.
   const network net = make_network({{"A", ""}, {"B", "A"}, {"C", "B"}, {"D", "C"}});
   const ledger sales = make_ledger(net, {{"A", "50"}, {"B", "10"}, {"C", "50"}, {"D", "100"}});

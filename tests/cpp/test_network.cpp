@@ -309,7 +309,7 @@ TEST_CASE("network errors name file:line and the value", "[network]") {
   }
 }
 
-TEST_CASE("network errors have errc::network; file problems are input errors", "[network]") {
+TEST_CASE("network errors have errc::network, file problems are input errors", "[network]") {
   temp_csv dup("id,sponsor_id\nA,\nA,\n");
   try {
     network::from_csv(dup.path);

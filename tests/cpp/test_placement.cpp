@@ -59,7 +59,7 @@ TEST_CASE("binary bfs fills the sponsor's subtree breadth-first, L before R", "[
         "A<- B<A/L C<A/R D<B/L E<C/L F<C/R G<E/L ");
 }
 
-TEST_CASE("explicit placements come first; automatic ones skip the positions they hold", "[placement]") {
+TEST_CASE("explicit placements come first, automatic ones skip the positions they hold", "[placement]") {
   // D is explicitly at A/L although listed after B and C; B then finds A/R, C goes below D.
   CHECK(layout({{"A", ""}, {"B", "A"}, {"C", "A"}, {"D", "A", "A", "L"}}, binary_bfs) == "A<- B<A/R C<D/L D<A/L ");
   // An explicit R without an L: the first free position of A is still its L.

@@ -110,7 +110,7 @@ TEST_CASE("pool: split by shares, the share value truncated first (golden 44, MM
   CHECK(seen);
 }
 
-TEST_CASE("pool: shares held only by qualified members; no shares → the whole pool is breakage", "[pool][shares]") {
+TEST_CASE("pool: shares held only by qualified members, no shares → the whole pool is breakage", "[pool][shares]") {
   // Total 1000.00, 10% → pool 100.00. A Gold and active; B Gold (the rank needs PV 30, not
   // activity) but inactive (PV 30 < 50); C no rank.
   const network net = make_network({{"A", "", ""}, {"B", "A", ""}, {"C", "A", ""}});
