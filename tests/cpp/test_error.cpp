@@ -17,7 +17,7 @@ TEST_CASE("quote_value: short printable values as they are, in single quotes", "
   CHECK(quote_value("Müller 李 €") == "'Müller 李 €'");  // well-formed UTF-8 is printable
 }
 
-TEST_CASE("quote_value: non-printable bytes as \\xNN, a NUL does not end the value", "[error]") {
+TEST_CASE("quote_value: non-printable bytes as hex escapes, a NUL does not end the value", "[error]") {
   CHECK(quote_value("12\0x"s) == "'12\\x00x'");
   CHECK(quote_value("a\tb\r\n\x7F") == "'a\\x09b\\x0D\\x0A\\x7F'");
   CHECK(quote_value("\xFF\xC3(") == "'\\xFF\\xC3('");              // not UTF-8
