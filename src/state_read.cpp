@@ -252,7 +252,7 @@ class state_rows {
       if (m == none) return row_problem{r.where, {"state for a member who is not in the network", std::string(id(r.member))}};
       if (r.key == keys) return row_problem{r.where, std::move(*last_problem_)};
       if (!mark(m, r.key))
-        return row_problem{r.where, {fmt::format("a second state row for key '{}' and member", into_.schema()[r.key].name),
+        return row_problem{r.where, {fmt::format("a second state row for key {} and member", quote_value(into_.schema()[r.key].name)),
                                      std::string(id(r.member))}};
       if (i + 1 == rows_.size() && last_problem_) return row_problem{r.where, std::move(*last_problem_)};
       into_.set(m, r.key, r.value);
@@ -289,7 +289,7 @@ member_state read_carry_file(csv_reader& csv, const plan& rules, const network& 
       auto p = rows.add(id, fmt::format("carry_{}:{}", side, name), csv.field(column), csv.line());
       if (!p) p = rows.flush();
       if (p) {
-        if (p->p.value == id) csv.fail(fmt::format("a second carry row for bonus '{}' and member", name), id);
+        if (p->p.value == id) csv.fail(fmt::format("a second carry row for bonus {} and member", quote_value(name)), id);
         csv.fail(fmt::format("{} carry is malformed", side), csv.field(column));
       }
     }

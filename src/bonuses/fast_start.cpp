@@ -28,8 +28,8 @@ void fast_start_bonus::evaluate(const period_input& in, bonus_result& out) const
   const std::uint32_t levels = static_cast<std::uint32_t>(rates.size());
   out.exact.assign(n, 0);
   if (!in.sales.first_undated().empty())
-    throw input_error(fmt::format("{}: the fast_start bonus '{}' needs a date on every sale line ''",
-                                  in.sales.first_undated(), name()));
+    throw input_error(fmt::format("{}: the fast_start bonus {} needs a date on every sale line ''",
+                                  in.sales.first_undated(), quote_value(name())));
   // A copy of the joined dates, so the per-line lookups below can be prefetched.
   std::vector<date_t> joined_on(n);
   for (member_index m = 0; m < n; ++m) joined_on[m] = net.joined(m);
@@ -38,8 +38,8 @@ void fast_start_bonus::evaluate(const period_input& in, bonus_result& out) const
     const member_index b = in.sales.member(line);
     const date_t joined = joined_on[b];
     if (joined == no_date)
-      throw input_error(fmt::format("{}: the fast_start bonus '{}' needs the joined date of member '{}'{}", net.where(b),
-                                    name(), net.id(b), net.has_joined() ? "" : " (the network has no joined column)"));
+      throw input_error(fmt::format("{}: the fast_start bonus {} needs the joined date of member '{}'{}", net.where(b),
+                                    quote_value(name()), net.id(b), net.has_joined() ? "" : " (the network has no joined column)"));
     const date_t day = in.sales.date(line);
     return day >= joined && day - joined < days_;
   };

@@ -47,8 +47,8 @@ std::shared_ptr<bonus> stairstep_bonus::from_config(const config_node& node, con
     for (const auto& earlier : ctx.rules.bonuses) {
       rank_index r = earlier->breakaway_rank();
       if (r != no_rank && r != b->breakaway_rank_)
-        rank.fail(fmt::format("the breakaway rank must be the same in every bonus of a plan (bonus '{}' breaks away at {})",
-                              earlier->name(), ctx.rules.rank_name(r)));
+        rank.fail(fmt::format("the breakaway rank must be the same in every bonus of a plan (bonus {} breaks away at {})",
+                              quote_value(earlier->name()), ctx.rules.rank_name(r)));
     }
     if (auto gens = br->get("generations"))
       for (std::size_t i = 0; i < gens->size(); ++i) b->generations_.push_back(gens->at(i).as_rate());

@@ -116,7 +116,7 @@ std::vector<minor_t> total_payouts(const plan& rules, const paid_amounts& paid, 
       bs.earners += p.earners;
     }
     if (total > std::numeric_limits<minor_t>::max() || total < std::numeric_limits<minor_t>::min())
-      throw overflow_error(fmt::format("the total of bonus '{}' overflows", bs.name));
+      throw overflow_error(fmt::format("the total of bonus {} overflows", quote_value(bs.name)));
     bs.total = static_cast<minor_t>(total);
     if (__builtin_add_overflow(s.total_payout, bs.total, &s.total_payout))
       throw overflow_error("the total payout overflows");

@@ -70,6 +70,9 @@ TEST_CASE("fast_start: dates are required", "[fast_start]") {
   // A buyer without a joined date: the error names the network row and the member.
   const ledger no_joined = make_ledger(net, {{"N", "100", "", "2026-01-10"}, {"X", "5", "", "2026-01-11"}});
   CHECK_THAT(error_of(net, no_joined, simple_plan), Catch::Contains("network.csv:4") && Catch::Contains("'X'"));
+  // The bonus is named as every value is quoted: a control character escaped.
+  CHECK_THAT(error_of(net, undated, R"({"name":"t","bonuses":[{"name":"fast\tstart","type":"fast_start","days":30,"rates":["20%"]}]})"),
+             Catch::Contains("the fast_start bonus 'fast\\x09start' needs a date"));
   // Without a fast_start bonus nobody needs dates.
   CHECK(error_of(net, undated, R"({"name":"t","bonuses":[{"name":"u","type":"unilevel","rates":["1%"]}]})") == "no error");
 }
