@@ -27,12 +27,7 @@ plans=()
 for i in 0 1 2 3 4 5 6 7; do plans+=(--plan "$dir/variants/u8_$i.json"); done
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-timed() {  # timed NAME COMMAND …: one run, its figures appended to the log
-  local name=$1
-  shift
-  /usr/bin/time -f "$name %e %U %S %M" -o "$log" -a "$@" >/dev/null
-  tail -n 1 "$log" | awk '{printf "%-8s wall %6.2f s  cpu %6.2f s  rss %5.0f MB\n", $1, $2, $3 + $4, $5 / 1024}'
-}
+source "$(dirname "$0")/timing.sh"
 uptime
 for round in $(seq "$rounds"); do
   timed run "$cli" run --plan "$dir/u8.json" --network "$dir/network.csv" --sales "$dir/sales.csv" \
@@ -41,14 +36,6 @@ for round in $(seq "$rounds"); do
     --out "$dir/compare.csv" --quiet
 done
 uptime
-awk '{ wall[$1] = wall[$1] " " $2; cpu[$1] = cpu[$1] " " ($3 + $4) }
-  function median(list,   v, n, i, j, t) {
-    n = split(list, v, " ")
-    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-  }
-  END {
-    for (k in wall) { mw[k] = median(wall[k]); mc[k] = median(cpu[k]) }
-    for (k in wall) printf "median %-8s wall %6.2f s  cpu %6.2f s\n", k, mw[k], mc[k]
-    printf "compare / run: wall %.2fx  cpu %.2fx (goal: wall at most 2x)\n", mw["compare"] / mw["run"], mc["compare"] / mc["run"]
-  }' "$log"
+print_medians
+print_ratio compare run
+echo "(goal: compare at most 2x run, wall)"

@@ -27,30 +27,19 @@ EOF
 fi
 [ -f "$dir/state.csv" ] || "$cli" run --plan "$dir/u8_history.json" --network "$dir/network.csv" \
   --sales "$dir/sales.csv" --out "$out/p.csv" --state-out "$dir/state.csv" --quiet
-timed() {  # timed NAME COMMAND …: one run after sync, its figures appended to the log
-  local name=$1
-  shift
+source "$(dirname "$0")/timing.sh"
+fresh() {  # fresh NAME COMMAND …: timed, after removing the outputs and `sync`
   rm -f "$out"/*
   sync
-  /usr/bin/time -f "$name %e %U %S %M" -o "$log" -a "$@" >/dev/null
-  tail -n 1 "$log" | awk '{printf "%-6s wall %6.2f s  cpu %6.2f s  rss %5.0f MB\n", $1, $2, $3 + $4, $5 / 1024}'
+  timed "$@"
 }
 for round in $(seq "$rounds"); do
-  timed plain "$cli" run --plan "$dir/u8_history.json" --network "$dir/network.csv" --sales "$dir/sales.csv" \
+  fresh plain "$cli" run --plan "$dir/u8_history.json" --network "$dir/network.csv" --sales "$dir/sales.csv" \
     --out "$out/payouts.csv" --quiet
-  timed state "$cli" run --plan "$dir/u8_history.json" --network "$dir/network.csv" --sales "$dir/sales.csv" \
+  fresh state "$cli" run --plan "$dir/u8_history.json" --network "$dir/network.csv" --sales "$dir/sales.csv" \
     --state-in "$dir/state.csv" --state-out "$out/state.csv" --out "$out/payouts.csv" --quiet
   cmp -s "$out/state.csv" "$dir/state.csv" || { echo "the state written differs from the state read" >&2; exit 1; }
 done
 uptime
-awk '{ wall[$1] = wall[$1] " " $2; cpu[$1] = cpu[$1] " " ($3 + $4) }
-  function median(list,   v, n, i, j, t) {
-    n = split(list, v, " ")
-    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-  }
-  END {
-    for (k in wall) printf "median %-6s wall %6.2f s  cpu %6.2f s\n", k, median(wall[k]), median(cpu[k])
-    printf "state / plain: wall %.2fx  cpu %.2fx\n", median(wall["state"]) / median(wall["plain"]),
-      median(cpu["state"]) / median(cpu["plain"])
-  }' "$log"
+print_medians
+print_ratio state plain

@@ -17,12 +17,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 [ -f "$dir/network.dlnet" ] ||
   "$cli" compile-network --network "$dir/network.csv" --plan "$dir/u8.json" --out "$dir/network.dlnet" --quiet
-timed() {  # timed NAME COMMAND …: one run, its figures appended to the log
-  local name=$1
-  shift
-  /usr/bin/time -f "$name %e %U %S %M" -o "$log" -a "$@" >/dev/null
-  tail -n 1 "$log" | awk '{printf "%-8s wall %6.2f s  cpu %6.2f s  rss %5.0f MB\n", $1, $2, $3 + $4, $5 / 1024}'
-}
+source "$(dirname "$0")/timing.sh"
 for round in $(seq "$rounds"); do
   timed csv "$cli" run --plan "$dir/u8.json" --network "$dir/network.csv" --sales "$dir/sales.csv" \
     --out "$dir/payouts_csv.csv" --quiet
@@ -32,15 +27,6 @@ for round in $(seq "$rounds"); do
 done
 cmp "$dir/payouts_csv.csv" "$dir/payouts_dlnet.csv" && echo "payouts from network.csv and network.dlnet identical"
 uptime
-awk '{ wall[$1] = wall[$1] " " $2; cpu[$1] = cpu[$1] " " ($3 + $4) }
-  function median(list,   v, n, i, j, t) {
-    n = split(list, v, " ")
-    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-  }
-  END {
-    for (k in wall) { mw[k] = median(wall[k]); mc[k] = median(cpu[k]) }
-    for (k in wall) printf "median %-6s wall %6.2f s  cpu %6.2f s\n", k, mw[k], mc[k]
-    printf "peer / dlnet: wall %.1fx  cpu %.1fx;  peer / csv: wall %.1fx  cpu %.1fx\n",
-      mw["peer"] / mw["dlnet"], mc["peer"] / mc["dlnet"], mw["peer"] / mw["csv"], mc["peer"] / mc["csv"]
-  }' "$log"
+print_medians
+print_ratio peer dlnet
+print_ratio peer csv
