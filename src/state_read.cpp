@@ -116,7 +116,8 @@ class state_columns {
  */
 class state_rows {
  public:
-  explicit state_rows(state_columns& into) : into_(into), seen_(into.schema().size()) {
+  explicit state_rows(state_columns& into)
+      : into_(into), seen_(into.schema().size()), follows_(into.schema().size() + 1, 0) {
     rows_.reserve(batch_rows);
   }
 
@@ -184,7 +185,6 @@ class state_rows {
   std::uint32_t find_key(std::string_view key) {
     const std::vector<state_key>& schema = into_.schema();
     const auto unknown = static_cast<std::uint32_t>(schema.size());
-    if (follows_.empty()) follows_.assign(schema.size() + 1, 0);
     std::uint32_t& guess = follows_[last_key_];
     if (guess < unknown && schema[guess].name == key) return last_key_ = guess;
     for (std::uint32_t k = 0; k < unknown; ++k)
@@ -215,11 +215,11 @@ class state_rows {
     for (std::size_t i = 0; i < id_ends_.size(); ++i) {
       const std::string_view wanted = id(i);
       const auto last = static_cast<std::uint32_t>(std::min<std::uint64_t>(std::uint64_t{next_row_} + skips, net.size()));
-      std::uint32_t row = next_row_;
-      while (row < last && net.id_at_row(row) != wanted) ++row;
-      if (row < last) {
-        members_[i] = net.member_at_row(row);
-        next_row_ = row + 1;
+      std::uint32_t at = next_row_;  // a network-file row
+      while (at < last && net.id_at_row(at) != wanted) ++at;
+      if (at < last) {
+        members_[i] = net.member_at_row(at);
+        next_row_ = at + 1;
       } else {
         unresolved_.push_back(static_cast<std::uint32_t>(i));
       }

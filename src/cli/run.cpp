@@ -44,8 +44,8 @@ int run_command(int argc, char** argv) {
   show.stage("reading the plan");
   const plan rules = plan::from_file(plan_path);
   // The sales are parsed beside loading the network, a large file in parts: the thread that
-  // loaded the network takes the parts left when it is done. Their member ids are resolved once the network
-  // exists. Order ids are kept only for the explanation.
+  // loaded the network takes the parts left when it is done. Their member ids are resolved
+  // once the network exists. Order ids are kept only for the explanation.
   show.stage("reading the network and the sales");
   const bool explain = a.get("lines").has_value();
   detail::background<ledger_builder> parsing(
